@@ -1,0 +1,163 @@
+"""Writes for accounts, invitations and memberships. Each logs its audit entry."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from onemind.accounts.models import Invitation, User
+from onemind.audit.services import log_action, snapshot
+from onemind.tenancy.models import Agency, Membership
+from onemind.tenancy.roles import Role
+
+
+class InvitationError(Exception):
+    """An invitation link that cannot be used; the message says why, in words for the person holding it."""
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_user_account(*, email: str, full_name: str, password: str) -> User:
+    email = email.strip().lower()
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError({"email": "An account with this e-mail address already exists. Sign in instead."})
+    user = User.objects.create_user(email=email, password=password, full_name=full_name.strip())
+    log_action(actor=user, action="account.created", obj=user, after={"email": user.email})
+    return user
+
+
+def invite_member(*, actor: User, agency: Agency, email: str, role: str) -> tuple[Invitation, str]:
+    """Create an invitation and e-mail its link. Returns the invitation and the raw link (shown once)."""
+    if role not in Role.values:
+        raise ValidationError({"role": f"Unknown role {role!r}."})
+    email = email.strip().lower()
+    if Membership.objects.filter(agency=agency, user__email__iexact=email).exists():
+        raise ValidationError({"email": "This person is already a member of the agency."})
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation.objects.create(
+        agency=agency,
+        email=email,
+        role=role,
+        token_hash=hash_token(token),
+        invited_by=actor,
+        expires_at=timezone.now() + dt.timedelta(days=settings.INVITATION_VALID_DAYS),
+    )
+    link = settings.SITE_URL + reverse("accounts:invitation", args=[token])
+    context = {"invitation": invitation, "link": link, "actor": actor, "role_label": Role(role).label}
+    transaction.on_commit(
+        lambda: send_mail(
+            subject=f"You are invited to {agency.name} on OneMind",
+            message=render_to_string("accounts/email/invitation.txt", context),
+            html_message=render_to_string("accounts/email/invitation.html", context),
+            from_email=None,
+            recipient_list=[email],
+        )
+    )
+    log_action(
+        actor=actor,
+        action="membership.invited",
+        obj=invitation,
+        agency=agency,
+        after={"email": email, "role": role},
+    )
+    return invitation, link
+
+
+def open_invitation(token: str) -> Invitation:
+    """The invitation behind a link, or InvitationError saying exactly why it cannot be used."""
+    invitation = Invitation.objects.select_related("agency").filter(token_hash=hash_token(token)).first()
+    if invitation is None:
+        raise InvitationError("This invitation link is not valid. Ask your agency administrator for a new one.")
+    if invitation.accepted_at is not None:
+        raise InvitationError("This invitation has already been used. Sign in, or ask for a new invitation.")
+    if invitation.revoked_at is not None:
+        raise InvitationError("This invitation was withdrawn by the agency. Ask your administrator for a new one.")
+    if invitation.expires_at <= timezone.now():
+        raise InvitationError("This invitation has expired. Ask your agency administrator to send a new one.")
+    return invitation
+
+
+@transaction.atomic
+def accept_invitation(*, token: str, user: User) -> Membership:
+    invitation = open_invitation(token)
+    # Lock the row so a link clicked twice at once still yields one membership.
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at is not None:
+        raise InvitationError("This invitation has already been used.")
+    membership, created = Membership.objects.get_or_create(
+        user=user, agency=invitation.agency, defaults={"role": invitation.role}
+    )
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    log_action(
+        actor=user,
+        action="membership.joined" if created else "membership.invitation_reused",
+        obj=membership,
+        agency=invitation.agency,
+        after=snapshot(membership),
+    )
+    return membership
+
+
+def revoke_invitation(*, actor: User, invitation: Invitation) -> None:
+    before = snapshot(invitation)
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at"])
+    log_action(
+        actor=actor,
+        action="membership.invitation_revoked",
+        obj=invitation,
+        agency=invitation.agency,
+        before=before,
+        after=snapshot(invitation),
+    )
+
+
+def _ensure_an_admin_remains(membership: Membership, new_role: str | None) -> None:
+    if membership.role != Role.AGENCY_ADMIN or new_role == Role.AGENCY_ADMIN:
+        return
+    others = Membership.objects.filter(agency=membership.agency, role=Role.AGENCY_ADMIN).exclude(pk=membership.pk)
+    if not others.exists():
+        raise ValidationError("An agency needs at least one administrator. Make someone else administrator first.")
+
+
+def change_member_role(*, actor: User, membership: Membership, role: str) -> Membership:
+    if role not in Role.values:
+        raise ValidationError({"role": f"Unknown role {role!r}."})
+    _ensure_an_admin_remains(membership, role)
+    before = snapshot(membership)
+    membership.role = role
+    membership.save(update_fields=["role"])
+    log_action(
+        actor=actor,
+        action="membership.role_changed",
+        obj=membership,
+        agency=membership.agency,
+        before=before,
+        after=snapshot(membership),
+    )
+    return membership
+
+
+def remove_member(*, actor: User, membership: Membership) -> None:
+    _ensure_an_admin_remains(membership, None)
+    before = snapshot(membership)
+    log_action(actor=actor, action="membership.removed", obj=membership, agency=membership.agency, before=before)
+    membership.delete()
+
+
+def describe_user(user: Any) -> str:
+    return getattr(user, "full_name", "") or getattr(user, "email", "") or "someone"

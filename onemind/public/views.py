@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+
+from onemind.lib.agency_types import AGENCY_TYPE_LABELS, AGENCY_TYPES
+from onemind.lib.ori import postal_state
+from onemind.public.models import Resource
+from onemind.public.selectors import (
+    campaign_figures,
+    pledged_agencies,
+    pledged_states,
+    public_pledge,
+    recognized_agencies,
+)
+
+
+def landing(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "public/landing.html",
+        {
+            "figures": campaign_figures(),
+            "resources": Resource.objects.filter(is_published=True)[:8],
+        },
+    )
+
+
+def _filters(request: HttpRequest) -> tuple[str, str]:
+    """State and type from the query string; unknown values are ignored rather than failing the page."""
+    state = postal_state(request.GET.get("state", "")[:30])
+    agency_type = request.GET.get("type", "")
+    return state, agency_type if agency_type in AGENCY_TYPE_LABELS else ""
+
+
+def pledged(request: HttpRequest) -> HttpResponse:
+    state, agency_type = _filters(request)
+    page = Paginator(pledged_agencies(state=state, agency_type=agency_type), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "public/pledged.html",
+        {
+            "page": page,
+            "state": state,
+            "agency_type": agency_type,
+            "states": pledged_states(),
+            "types": AGENCY_TYPES,
+            "query_string": _query_string(state, agency_type),
+        },
+    )
+
+
+def recognized(request: HttpRequest) -> HttpResponse:
+    state, agency_type = _filters(request)
+    page = Paginator(recognized_agencies(state=state, agency_type=agency_type), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "public/recognized.html",
+        {
+            "page": page,
+            "state": state,
+            "agency_type": agency_type,
+            "states": pledged_states(),
+            "types": AGENCY_TYPES,
+            "query_string": _query_string(state, agency_type),
+        },
+    )
+
+
+def _query_string(state: str, agency_type: str) -> str:
+    parts = [f"state={state}" if state else "", f"type={agency_type}" if agency_type else ""]
+    return "&".join(p for p in parts if p)
+
+
+def agency_public(request: HttpRequest, slug: str) -> HttpResponse:
+    pledge = public_pledge(slug)
+    if pledge is None:
+        raise Http404("This agency has no public page")
+    return render(request, "public/agency.html", {"pledge": pledge, "agency": pledge.agency})
+
+
+def resources(request: HttpRequest) -> HttpResponse:
+    return render(request, "public/resources.html", {"resources": Resource.objects.filter(is_published=True)})
+
+
+def health(request: HttpRequest) -> JsonResponse:
+    """For load balancers and monitors: 200 when the database answers."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return JsonResponse({"status": "ok"})
+    except Exception:  # noqa: BLE001 - any database failure means "not healthy"
+        return JsonResponse({"status": "database unavailable"}, status=503)

@@ -1,0 +1,121 @@
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.text import slugify
+
+from onemind.lib.agency_types import AGENCY_TYPES
+from onemind.tenancy.roles import Role
+
+
+class Agency(models.Model):
+    """A law-enforcement agency: a directory entry, and the tenant once someone signs up for it."""
+
+    class Source(models.TextChoices):
+        DIRECTORY = "directory", "Imported agency directory"
+        SIGNUP = "signup", "Created at sign-up"
+
+    slug = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(max_length=200)
+    # Normalized ORI: 9 characters, legacy 7, or blank for agencies outside the US (see lib/ori.py).
+    ori = models.CharField("ORI", max_length=9, blank=True, default="")
+    ori7 = models.CharField(max_length=7, blank=True, default="", db_index=True, editable=False)
+    agency_type = models.CharField(max_length=20, choices=AGENCY_TYPES, default="other")
+    state = models.CharField(max_length=2, blank=True, default="", db_index=True)
+    county = models.CharField(max_length=200, blank=True, default="")
+    country = models.CharField(max_length=2, default="US")
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    sworn_count = models.PositiveIntegerField(null=True, blank=True)
+    nonsworn_count = models.PositiveIntegerField(null=True, blank=True)
+    head_name = models.CharField("agency head", max_length=150, blank=True, default="")
+    head_title = models.CharField(max_length=100, blank=True, default="")
+    contact_name = models.CharField("point of contact", max_length=150, blank=True, default="")
+    contact_email = models.EmailField(blank=True, default="")
+    contact_phone = models.CharField(max_length=40, blank=True, default="")
+    public_profile = models.BooleanField(
+        default=False, help_text="Show a public page with this agency's progress on the pledged list."
+    )
+    source = models.CharField(max_length=20, choices=Source.choices, default=Source.DIRECTORY)
+    # Set by campaign staff's recognition; the public recognized list reads it.
+    recognized_on = models.DateField(null=True, blank=True, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "agencies"
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["ori"], condition=~models.Q(ori=""), name="agency_unique_ori"),
+        ]
+        indexes = [models.Index(fields=["state", "agency_type"]), models.Index(fields=["name"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.state})" if self.state else self.name
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.ori7 = self.ori[:7]
+        if not self.slug:
+            self.slug = unique_agency_slug(self.name, self.state)
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+
+def unique_agency_slug(name: str, state: str) -> str:
+    base = slugify(f"{name} {state}")[:60] or "agency"
+    slug = base
+    while Agency.objects.filter(slug=slug).exists():
+        slug = f"{base}-{uuid.uuid4().hex[:6]}"
+    return slug
+
+
+class Membership(models.Model):
+    """A user's role in one agency; every agency permission derives from this row."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=30, choices=Role.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "agency"], name="membership_one_role_per_agency")]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} of {self.agency}"
+
+
+class StaffAccessGrant(models.Model):
+    """Campaign staff's explicit, reasoned and time-limited opening of one agency's personnel data."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="staff_grants")
+    reason = models.TextField()
+    opened_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "agency", "expires_at"])]
+
+    def __str__(self) -> str:
+        return f"Staff access to {self.agency} until {self.expires_at:%Y-%m-%d %H:%M}"
+
+
+class AccessRequest(models.Model):
+    """Someone asked to join an agency that already has an administrator; the administrator decides."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        APPROVED = "approved", "Approved"
+        DECLINED = "declined", "Declined"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="access_requests")
+    message = models.CharField(max_length=500, blank=True, default="")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Access request to {self.agency} ({self.get_status_display()})"

@@ -1,0 +1,9 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("onemind.public.urls")),
+    path("accounts/", include("onemind.accounts.urls")),
+    path("directory/", include("onemind.directory.urls")),
+    path("agencies/<slug:agency_slug>/", include("onemind.tenancy.urls")),
+    path("agencies/<slug:agency_slug>/pledge/", include("onemind.pledges.urls")),
+]

@@ -1,0 +1,106 @@
+"""The fixed cast every test uses: a home agency with one user per role, another agency, campaign staff."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from django.test import Client
+from django_scopes import scopes_disabled
+
+from onemind.accounts.models import User
+from onemind.pledges.models import Pledge, RuleEdition
+from onemind.pledges.services import pledge_agency
+from onemind.tenancy.models import Agency, Membership
+from onemind.tenancy.roles import Role
+
+PASSWORD = "correct-horse-battery-42"
+SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+
+
+def shared_file(relative: str) -> Path:
+    """A file of ../shared/data, or skip the test with a message when the folder is absent."""
+    path = SHARED_DATA / relative
+    if not path.exists():
+        pytest.skip(f"../shared/data/{relative} is absent: real-data tests need the shared folder beside the repo")
+    return path
+
+
+@dataclass
+class Cast:
+    agency: Agency
+    other_agency: Agency
+    admin: User
+    coordinator: User
+    viewer: User
+    liaison: User
+    outsider: User
+    staff: User
+    pledge: Pledge
+
+    def client_for(self, who: str) -> Client:
+        client = Client()
+        if who != "anonymous":
+            client.force_login(getattr(self, who))
+        return client
+
+
+def make_user(email: str, name: str, **extra: object) -> User:
+    return User.objects.create_user(email=email, password=PASSWORD, full_name=name, **extra)
+
+
+def make_agency(name: str, state: str, ori: str, **extra: object) -> Agency:
+    return Agency.objects.create(name=name, state=state, ori=ori, agency_type="city", **extra)
+
+
+@pytest.fixture
+def cast(db: None) -> Cast:
+    with scopes_disabled():
+        agency = make_agency("Springfield Police Department", "IL", "IL0160000", sworn_count=9, nonsworn_count=3)
+        other = make_agency("Shelbyville Police Department", "IL", "IL0170000", sworn_count=40)
+        people = {
+            "admin": (Role.AGENCY_ADMIN, agency),
+            "coordinator": (Role.TRAINING_COORDINATOR, agency),
+            "viewer": (Role.AGENCY_VIEWER, agency),
+            "liaison": (Role.PARTNER_LIAISON, agency),
+            "outsider": (Role.AGENCY_ADMIN, other),
+        }
+        users = {}
+        for key, (role, where) in people.items():
+            users[key] = make_user(f"{key}@example.org", key.title())
+            Membership.objects.create(user=users[key], agency=where, role=role)
+        staff = make_user("staff@example.org", "Staff", is_campaign_staff=True)
+        edition = RuleEdition.objects.get(code="2016")
+        pledge = pledge_agency(
+            actor=users["admin"],
+            agency=agency,
+            edition=edition,
+            committed_months=24,
+            pledged_on=dt.date(2026, 1, 15),
+            sworn_count=9,
+            nonsworn_count=3,
+            head_name="Pat Chief",
+            head_title="Chief of Police",
+            consent_given=True,
+        )
+        pledge_agency(
+            actor=users["outsider"],
+            agency=other,
+            edition=edition,
+            committed_months=12,
+            pledged_on=dt.date(2026, 2, 1),
+            sworn_count=40,
+            nonsworn_count=10,
+            head_name="Other Chief",
+            head_title="Chief",
+            consent_given=True,
+        )
+    return Cast(agency=agency, other_agency=other, staff=staff, pledge=pledge, **users)
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: object) -> None:
+    # PBKDF2 at production strength costs ~0.3 s per user; the cast would dominate the suite's run time.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
