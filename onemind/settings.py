@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "onemind.audit",
     "onemind.directory",
     "onemind.pledges",
+    "onemind.roster",
+    "onemind.training",
     "onemind.public",
     "onemind.demo",
 ]
