@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "onemind.pledges",
     "onemind.roster",
     "onemind.training",
+    "onemind.imports",
+    "onemind.compliance",
     "onemind.public",
     "onemind.demo",
 ]

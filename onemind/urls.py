@@ -6,4 +6,8 @@ urlpatterns = [
     path("directory/", include("onemind.directory.urls")),
     path("agencies/<slug:agency_slug>/", include("onemind.tenancy.urls")),
     path("agencies/<slug:agency_slug>/pledge/", include("onemind.pledges.urls")),
+    path("agencies/<slug:agency_slug>/roster/", include("onemind.roster.urls")),
+    path("agencies/<slug:agency_slug>/training/", include("onemind.training.urls")),
+    path("agencies/<slug:agency_slug>/imports/", include("onemind.imports.urls")),
+    path("agencies/<slug:agency_slug>/dashboard/", include("onemind.compliance.urls")),
 ]

@@ -6,8 +6,6 @@ until someone decides who may use it. Expected statuses derive from the permissi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django_scopes import scopes_disabled
@@ -16,16 +14,7 @@ from onemind.accounts.models import Invitation
 from onemind.tenancy.models import AccessRequest, Membership
 from onemind.tenancy.roles import ROLE_PERMISSIONS, Role
 from tests.conftest import Cast
-
-
-@dataclass(frozen=True)
-class Route:
-    kind: str  # "public" | "account" (needs login, no agency) | "agency" | "staff-agency" | "django"
-    method: str = "GET"
-    permission: str = ""
-    public_statuses: tuple[int, ...] = (200,)
-    allowed_statuses: tuple[int, ...] = ()
-
+from tests.routes import Route
 
 ROUTES: dict[str, Route] = {
     "public:landing": Route("public"),
@@ -62,6 +51,21 @@ ROUTES: dict[str, Route] = {
     "pledges:correct": Route("agency", "GET", "pledge:write"),
     "pledges:pdf": Route("agency", "GET", "agency:read"),
 }
+
+
+def _collect_route_tables() -> None:
+    """Each area lists its routes in tests/route_table_<area>.py (a ROUTES dict); they join the table above."""
+    import importlib
+    import pkgutil
+
+    import tests
+
+    for module in pkgutil.iter_modules(tests.__path__):
+        if module.name.startswith("route_table_"):
+            ROUTES.update(importlib.import_module(f"tests.{module.name}").ROUTES)
+
+
+_collect_route_tables()
 
 
 def _walk(patterns: list[URLPattern | URLResolver], namespace: str = "") -> list[str]:
@@ -104,9 +108,13 @@ def _url(name: str, cast: Cast) -> str:
     }
     if name in explicit:
         return reverse(name, kwargs=explicit[name])
-    if ROUTES[name].kind not in ("agency", "staff-agency"):
-        return reverse(name)
+    route = ROUTES[name]
+    if route.kind not in ("agency", "staff-agency"):
+        return reverse(name, kwargs=route.sample(cast) if route.sample else None)
     kwargs: dict[str, object] = {"agency_slug": cast.agency.slug}
+    if route.sample is not None:
+        with scopes_disabled():
+            kwargs.update(route.sample(cast))
     if name in PATH_PARAMS:
         with scopes_disabled():
             samples = {
@@ -157,7 +165,8 @@ def test_route_answers_each_role_as_the_permission_table_says(name: str, who: st
     route = ROUTES[name]
     url = _url(name, cast)
     client = cast.client_for(who)
-    response = client.post(url, {"role": "agency_viewer"}) if route.method == "POST" else client.get(url)
+    data = route.data if route.data is not None else {"role": "agency_viewer"}
+    response = client.post(url, data) if route.method == "POST" else client.get(url)
     assert response.status_code in _expected(route, who), (name, who, url, response.status_code)
     if route.kind == "agency" and who == "anonymous":
         assert response["Location"].startswith(reverse("accounts:login"))
