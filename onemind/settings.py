@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE
 
 from onemind.lib.env import env_bool, env_int, env_list, env_str, secret_key_from_env_or_file
 
@@ -154,7 +155,7 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
-        "script-src": ["'self'", "'nonce'"],
+        "script-src": ["'self'", NONCE],
         "style-src": ["'self'"],
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],

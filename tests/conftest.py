@@ -55,8 +55,24 @@ def make_agency(name: str, state: str, ori: str, **extra: object) -> Agency:
     return Agency.objects.create(name=name, state=state, ori=ori, agency_type="city", **extra)
 
 
+def ensure_reference_data() -> None:
+    """Rule editions, course types and resources come from data migrations; transactional tests flush them."""
+    import importlib
+
+    from django.apps import apps
+
+    for module, function in [
+        ("onemind.pledges.migrations.0002_editions", "create_editions"),
+        ("onemind.pledges.migrations.0003_edition_s4_designated", "set_2019"),
+        ("onemind.training.migrations.0002_course_types", "create_course_types"),
+        ("onemind.public.migrations.0002_resources", "create_resources"),
+    ]:
+        getattr(importlib.import_module(module), function)(apps, None)
+
+
 @pytest.fixture
 def cast(db: None) -> Cast:
+    ensure_reference_data()
     with scopes_disabled():
         agency = make_agency("Springfield Police Department", "IL", "IL0160000", sworn_count=9, nonsworn_count=3)
         other = make_agency("Shelbyville Police Department", "IL", "IL0170000", sworn_count=40)

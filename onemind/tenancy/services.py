@@ -12,7 +12,7 @@ from django.utils import timezone
 from onemind.accounts.models import User
 from onemind.accounts.services import create_user_account
 from onemind.audit.services import log_action, snapshot
-from onemind.tenancy.models import AccessRequest, Agency, Membership, StaffAccessGrant
+from onemind.tenancy.models import AccessRequest, Agency, Membership, StaffAccessGrant, unique_agency_slug
 from onemind.tenancy.roles import Role
 
 STAFF_GRANT_HOURS = 2
@@ -35,7 +35,8 @@ def agency_has_admin(agency: Agency) -> bool:
 @transaction.atomic
 def create_agency(*, actor: User | None, **fields: Any) -> Agency:
     agency = Agency(source=Agency.Source.SIGNUP, **fields)
-    agency.full_clean()
+    agency.slug = unique_agency_slug(agency.name, agency.state)
+    agency.full_clean(validate_constraints=False)  # the ORI constraint is answered below with a clear message
     try:
         with transaction.atomic():
             agency.save()
@@ -91,7 +92,8 @@ def decide_access_request(*, actor: User, access_request: AccessRequest, approve
 
 
 def update_agency_profile(*, actor: User, agency: Agency, **fields: Any) -> Agency:
-    before = snapshot(agency)
+    # Read "before" from the database: a bound ModelForm has already copied the new values onto `agency`.
+    before = snapshot(Agency.objects.get(pk=agency.pk))
     for name, value in fields.items():
         setattr(agency, name, value)
     agency.full_clean()

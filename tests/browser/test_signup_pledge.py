@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django_scopes import scopes_disabled
+
+from onemind.pledges.models import Pledge
+from onemind.tenancy.models import Agency, Membership
+from tests.browser.conftest import assert_accessible
+from tests.conftest import PASSWORD, ensure_reference_data, make_agency
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_a_designee_finds_the_agency_signs_up_and_takes_the_pledge(
+    page: Any, live_server: Any, screenshot: Any
+) -> None:
+    ensure_reference_data()
+    make_agency("Riverton Police Department", "WY", "WY0130100", sworn_count=9)
+    make_agency("Riverton Police Department", "UT", "UT0180900")
+
+    page.goto(f"{live_server.url}/")
+    page.get_by_role("link", name="Take the pledge").first.click()
+    page.get_by_label("Agency name, ORI or state").fill("riverton wy")
+    page.get_by_role("link", name="This is my agency").wait_for()
+    assert page.get_by_text("UT0180900").count() == 0  # the state narrowed the type-ahead
+    assert_accessible(page)
+    screenshot("signup-1-find")
+    page.get_by_role("link", name="This is my agency").click()
+
+    page.get_by_label("Your full name").fill("Dana Designee")
+    page.get_by_label("Work e-mail address").fill("dana@example.org")
+    page.get_by_label("Password").fill(PASSWORD)
+    assert_accessible(page)
+    page.get_by_role("button", name="Create account and continue").click()
+
+    page.get_by_role("heading", name="Take the One Mind pledge").wait_for()
+    page.get_by_label("Months to complete the four strategies").fill("36")
+    page.get_by_label("Sworn officers today").fill("9")
+    page.get_by_label("Non-sworn staff today").fill("2")
+    page.get_by_label("Agency head's full name (typed signature)").fill("Pat Chief")
+    page.get_by_label("Agency head's title").fill("Chief of Police")
+    # Submitting without consent keeps everything typed and says what is missing.
+    page.get_by_role("button", name="Sign the pledge").click()
+    page.get_by_text("cannot be signed without the agency head").first.wait_for()
+    assert page.get_by_label("Agency head's title").input_value() == "Chief of Police"
+    assert_accessible(page)
+    screenshot("signup-2-pledge-error")
+    page.get_by_text("The agency head has read the pledge").click()
+    page.get_by_role("button", name="Sign the pledge").click()
+
+    page.get_by_text("has taken the One Mind pledge").wait_for()
+    assert_accessible(page)
+    screenshot("signup-3-pledged")
+    with scopes_disabled():
+        agency = Agency.objects.get(ori="WY0130100")
+        pledge = Pledge.objects.get(agency=agency)
+        assert pledge.committed_months == 36 and pledge.head_name == "Pat Chief"
+        assert Membership.objects.get(agency=agency).user.email == "dana@example.org"
+    page.goto(f"{live_server.url}/pledged/")
+    assert page.get_by_role("rowheader", name="Riverton Police Department").count() == 1
+
+
+def test_keyboard_users_reach_the_search_and_the_main_content(page: Any, live_server: Any) -> None:
+    ensure_reference_data()
+    page.goto(f"{live_server.url}/accounts/signup/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent").strip() == "Skip to main content"
+    page.keyboard.press("Enter")
+    for _ in range(20):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == "agency-search":
+            break
+    assert page.evaluate("document.activeElement.id") == "agency-search"
