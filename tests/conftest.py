@@ -117,6 +117,12 @@ def cast(db: None) -> Cast:
 
 
 @pytest.fixture(autouse=True)
+def _two_factor_not_enforced_by_default(settings: object) -> None:
+    # Two-factor enforcement has its own tests (tests/accounts/test_security.py), which switch it on.
+    settings.REQUIRE_TWO_FACTOR = False  # type: ignore[attr-defined]
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings: object) -> None:
     # PBKDF2 at production strength costs ~0.3 s per user; the cast would dominate the suite's run time.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]

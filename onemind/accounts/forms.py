@@ -139,3 +139,16 @@ class AccessRequestForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"class": "usa-textarea", "rows": 3}),
     )
+
+
+class EmailChangeForm(forms.Form):
+    email = forms.EmailField(
+        label="New e-mail address",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"class": "usa-input", "autocomplete": "email"}),
+    )
+    password = forms.CharField(
+        label="Your password (to confirm it is you)",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"class": "usa-input", "autocomplete": "current-password"}),
+    )

@@ -161,3 +161,17 @@ def remove_member(*, actor: User, membership: Membership) -> None:
 
 def describe_user(user: Any) -> str:
     return getattr(user, "full_name", "") or getattr(user, "email", "") or "someone"
+
+
+def change_email_address(*, actor: User, email: str, password: str) -> User:
+    """Re-authenticates with the password before changing the address people sign in with."""
+    if not actor.check_password(password):
+        raise ValidationError({"password": "The password is not correct."})
+    email = email.strip().lower()
+    if User.objects.filter(email__iexact=email).exclude(pk=actor.pk).exists():
+        raise ValidationError({"email": "Another account uses this address."})
+    before = {"email": actor.email}
+    actor.email = email
+    actor.save(update_fields=["email"])
+    log_action(actor=actor, action="account.email_changed", obj=actor, before=before, after={"email": email})
+    return actor

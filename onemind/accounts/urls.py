@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from onemind.accounts import views
+from onemind.accounts import two_factor, views
 from onemind.accounts.forms import EmailAuthenticationForm, PasswordResetRequestForm
 
 app_name = "accounts"
@@ -14,6 +14,17 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("home/", views.home, name="home"),
+    path("settings/", views.account_settings, name="settings"),
+    path("settings/email/", views.change_email, name="change_email"),
+    path(
+        "settings/password/",
+        auth_views.PasswordChangeView.as_view(success_url=reverse_lazy("accounts:password_change_done")),
+        name="password_change",
+    ),
+    path("settings/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("two-factor/verify/", two_factor.verify, name="two_factor_verify"),
+    path("two-factor/setup/", two_factor.setup, name="two_factor_setup"),
+    path("two-factor/recovery-codes/", two_factor.recovery_codes, name="two_factor_recovery"),
     path("signup/", views.signup_find_agency, name="signup"),
     path("signup/new-agency/", views.signup_new_agency, name="signup_new_agency"),
     path("signup/<slug:agency_slug>/", views.signup_for_agency, name="signup_for_agency"),

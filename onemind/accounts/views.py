@@ -141,3 +141,36 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
             messages.success(request, f"Welcome to {membership.agency.name}.")
             return redirect("tenancy:overview", agency_slug=membership.agency.slug)
     return render(request, "accounts/invitation_signup.html", {"invite": invite, "form": form})
+
+
+@login_required
+def account_settings(request: AuthenticatedRequest) -> HttpResponse:
+    from onemind.accounts.security import has_two_factor, requires_two_factor
+
+    return render(
+        request,
+        "accounts/settings.html",
+        {
+            "two_factor": has_two_factor(request.user),
+            "two_factor_required": requires_two_factor(request.user),
+        },
+    )
+
+
+@login_required
+def change_email(request: AuthenticatedRequest) -> HttpResponse:
+    from onemind.accounts.forms import EmailChangeForm
+    from onemind.accounts.services import change_email_address
+
+    form = EmailChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            change_email_address(
+                actor=request.user, email=form.cleaned_data["email"], password=form.cleaned_data["password"]
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)  # type: ignore[arg-type]
+        else:
+            messages.success(request, "Your e-mail address was changed.")
+            return redirect("accounts:settings")
+    return render(request, "accounts/change_email.html", {"form": form})

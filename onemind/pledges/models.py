@@ -34,9 +34,7 @@ class RuleEdition(models.Model):
         "policy scope includes intellectual/developmental disabilities", default=False
     )
     s3_accepts_cit = models.BooleanField("strategy 3 accepts CIT as well as MHFA", default=False)
-    s4_counts_designated = models.BooleanField(
-        "strategy 4 also counts designated non-sworn staff", default=True
-    )
+    s4_counts_designated = models.BooleanField("strategy 4 also counts designated non-sworn staff", default=True)
     s3_target_percent = models.PositiveSmallIntegerField(default=100, validators=[MaxValueValidator(100)])
     s4_target_percent = models.PositiveSmallIntegerField(default=20, validators=[MaxValueValidator(100)])
     mhfa_valid_months = models.PositiveSmallIntegerField(default=36)

@@ -1,0 +1,102 @@
+"""Session security: two-factor enforcement, idle and absolute session timeouts, security log lines.
+
+State is put in the session at sign-in (the user_logged_in signal), so ordinary requests pay no extra query.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.signals import user_logged_in, user_login_failed
+from django.dispatch import receiver
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from onemind.tenancy.models import Membership
+from onemind.tenancy.roles import Role
+
+security_log = logging.getLogger("onemind.security")
+
+AUTH_AT = "om_auth_at"
+SEEN_AT = "om_seen_at"
+TWO_FACTOR = "om_2fa"  # "" (not needed), "verify" (has a device), "setup" (required, no device yet)
+_SEEN_WRITE_EVERY = 60  # seconds: refresh the idle clock at most once a minute, not on every request
+
+
+def requires_two_factor(user: Any) -> bool:
+    """Campaign staff and agency administrators must use two-factor (when the deployment enforces it)."""
+    if not settings.REQUIRE_TWO_FACTOR:
+        return False
+    return bool(user.is_campaign_staff or Membership.objects.filter(user=user, role=Role.AGENCY_ADMIN).exists())
+
+
+def has_two_factor(user: Any) -> bool:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+@receiver(user_logged_in)
+def _start_secure_session(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+    if request is None or not hasattr(request, "session"):
+        return
+    now = int(time.time())
+    request.session[AUTH_AT] = now
+    request.session[SEEN_AT] = now
+    if has_two_factor(user):
+        request.session[TWO_FACTOR] = "verify"
+    elif requires_two_factor(user):
+        request.session[TWO_FACTOR] = "setup"
+    else:
+        request.session[TWO_FACTOR] = ""
+    security_log.info("login.succeeded user_id=%s request_id=%s", user.pk, request_id(request))
+
+
+@receiver(user_login_failed)
+def _log_failed_login(
+    sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
+) -> None:
+    # Never log the e-mail or password typed: only that a failure happened and from where.
+    ip = request.META.get("REMOTE_ADDR", "") if request is not None else ""
+    security_log.warning("login.failed ip=%s request_id=%s", ip, request_id(request))
+
+
+def request_id(request: HttpRequest | None) -> str:
+    if request is None:
+        return "-"
+    return str(getattr(request, "request_id", "-"))
+
+
+_TWO_FACTOR_OPEN_PATHS = ("/accounts/two-factor/", "/accounts/logout/", "/static/", "/health/")
+
+
+class SessionSecurityMiddleware:
+    """Ends idle or too-old sessions and holds two-factor users at the verification page until they pass."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        session = request.session
+        if SEEN_AT in session:
+            now = int(time.time())
+            idle = now - int(session[SEEN_AT])
+            age = now - int(session.get(AUTH_AT, now))
+            if idle > settings.SESSION_IDLE_SECONDS or age > settings.SESSION_ABSOLUTE_SECONDS:
+                logout(request)
+                messages.info(request, "You were signed out after a period of inactivity. Please sign in again.")
+                return redirect(f"{reverse('accounts:login')}?next={request.path}")
+            if idle > _SEEN_WRITE_EVERY:
+                session[SEEN_AT] = now
+            pending = session.get(TWO_FACTOR, "")
+            if pending and not request.path.startswith(_TWO_FACTOR_OPEN_PATHS):
+                if not request.user.is_verified():  # type: ignore[union-attr]
+                    target = "accounts:two_factor_verify" if pending == "verify" else "accounts:two_factor_setup"
+                    return redirect(f"{reverse(target)}?next={request.get_full_path()}")
+        return self.get_response(request)
