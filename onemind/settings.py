@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "onemind.compliance",
     "onemind.public",
     "onemind.demo",
+    "onemind.ops",
 ]
 
 MIDDLEWARE = [
