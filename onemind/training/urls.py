@@ -1,5 +1,16 @@
-from django.urls import path  # noqa: F401
+from django.urls import path, re_path
+
+from onemind.training import views
 
 app_name = "training"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.training_list, name="list"),
+    re_path(r"^export\.(?P<fmt>csv|xlsx)$", views.export, name="export"),
+    path("add/", views.add, name="add"),
+    path("class/", views.add_class, name="class"),
+    path("pending/", views.pending, name="pending"),
+    path("<uuid:record_id>/accept/", views.accept, name="accept"),
+    path("<uuid:record_id>/reject/", views.reject, name="reject"),
+    path("<uuid:record_id>/certificate/", views.certificate, name="certificate"),
+]

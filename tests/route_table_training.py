@@ -1,0 +1,37 @@
+"""Training routes for the permission matrix (tests/test_permission_matrix.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.roster.helpers import make_person, make_training
+from tests.routes import Route
+
+
+def _pending(cast: object) -> dict[str, object]:
+    record = make_training(make_person(cast.agency), status="pending", source="course")  # type: ignore[attr-defined]
+    return {"record_id": record.public_id}
+
+
+def _with_file(cast: object) -> dict[str, object]:
+    from django.conf import settings
+
+    # One fixed, valid stored name: repeated matrix runs overwrite it instead of piling up files.
+    name = "0" * 31 + "1.pdf"
+    directory = Path(settings.PRIVATE_FILES_DIR)
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / name).write_bytes(b"%PDF-1.4 sample certificate")
+    record = make_training(make_person(cast.agency), certificate_file=name)  # type: ignore[attr-defined]
+    return {"record_id": record.public_id}
+
+
+ROUTES = {
+    "training:list": Route("agency", "GET", "training:read"),
+    "training:export": Route("agency", "GET", "training:read", sample=lambda cast: {"fmt": "xlsx"}),
+    "training:add": Route("agency", "GET", "training:write"),
+    "training:class": Route("agency", "GET", "training:write"),
+    "training:pending": Route("agency", "GET", "training:read"),
+    "training:accept": Route("agency", "POST", "training:write", sample=_pending, data={}),
+    "training:reject": Route("agency", "POST", "training:write", sample=_pending, data={"reason": "Not our officer"}),
+    "training:certificate": Route("agency", "GET", "training:read", sample=_with_file),
+}
