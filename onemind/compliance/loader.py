@@ -1,0 +1,381 @@
+"""Django rows → the compliance engine's frozen inputs, in a fixed number of queries.
+
+Nothing here builds model instances: ``values_list`` rows become engine records directly, so a 36,000-person
+agency costs the same number of queries as a 9-person one (people, exemptions, accepted trainings and sworn-status
+events, one query each). ``load_many`` does the same for the whole campaign, chunked by agency id so a million
+people stream through memory a few thousand agencies at a time.
+
+Strategies 1 and 2 come from the partnerships and policies apps' selectors, verification from reviews', each one
+set-based call per agency or per chunk.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from django.utils import timezone
+
+from onemind.compliance.engine import (
+    AgencyRecords,
+    Edition,
+    Exemption,
+    Partnership,
+    Person,
+    Pledge,
+    Policy,
+    Training,
+    make_edition,
+)
+from onemind.pledges.models import Pledge as PledgeRow
+from onemind.pledges.models import RuleEdition
+from onemind.roster.models import Exemption as ExemptionRow
+from onemind.roster.models import Person as PersonRow
+from onemind.roster.models import PersonEvent
+from onemind.tenancy.models import Agency
+from onemind.training.models import CourseType, TrainingRecord
+
+CHUNK_AGENCIES = 1500
+
+PERSON_COLUMNS = (
+    "id",
+    "first_name",
+    "last_name",
+    "sworn",
+    "designated_mhfa",
+    "designated_cit",
+    "hire_date",
+    "separation_date",
+    "shift",
+    "unit",
+    "district",
+)
+
+
+@dataclass(frozen=True)
+class CourseCatalog:
+    """Course type id → code, and the approved equivalents by family: one small query serves both."""
+
+    codes: dict[int, str]
+    mhfa_equivalents: frozenset[str]
+    cit_equivalents: frozenset[str]
+
+
+def course_catalog() -> CourseCatalog:
+    codes: dict[int, str] = {}
+    mhfa: set[str] = set()
+    cit: set[str] = set()
+    for pk, code, family, is_equivalent, approved in CourseType.objects.values_list(
+        "id", "code", "family", "is_equivalent", "approved"
+    ):
+        codes[pk] = code
+        if is_equivalent and approved:
+            if family == CourseType.Family.MHFA:
+                mhfa.add(code)
+            elif family == CourseType.Family.CIT:
+                cit.add(code)
+    return CourseCatalog(codes, frozenset(mhfa), frozenset(cit))
+
+
+def edition_from_row(row: RuleEdition, catalog: CourseCatalog) -> Edition:
+    return make_edition(
+        row.code,
+        partner_scope=row.partner_scope,
+        policy_covers_idd=row.policy_covers_idd,
+        s3_accepts_cit=row.s3_accepts_cit,
+        s4_counts_designated=row.s4_counts_designated,
+        mhfa_equivalents=catalog.mhfa_equivalents,
+        cit_equivalents=catalog.cit_equivalents,
+        mhfa_valid_months=row.mhfa_valid_months,
+        cit_valid_months=row.cit_valid_months,
+        s3_target_percent=row.s3_target_percent,
+        s4_target_percent=row.s4_target_percent,
+        new_hire_grace_days=row.new_hire_grace_days,
+        at_risk_time_percent=row.at_risk_time_percent,
+        min_months=row.min_months,
+        max_months=row.max_months,
+    )
+
+
+def edition_for(pledge: PledgeRow | None, catalog: CourseCatalog | None = None) -> Edition:
+    """The edition a pledge is judged under, with the approved equivalents; the default edition without a pledge."""
+    catalog = catalog or course_catalog()
+    if pledge is not None:
+        return edition_from_row(pledge.edition, catalog)
+    row = RuleEdition.objects.filter(is_default=True).first() or RuleEdition.objects.get(code="2016")
+    return edition_from_row(row, catalog)
+
+
+def current_pledge_row(agency: Agency) -> PledgeRow | None:
+    return PledgeRow.objects.filter(agency=agency, superseded_at__isnull=True).select_related("edition").first()
+
+
+def engine_pledge(row: PledgeRow | None, agency: Agency) -> Pledge | None:
+    if row is None:
+        return None
+    # Verification is a later issue: until then no strategy is verified and only recognition completes.
+    return Pledge(pledged_on=row.pledged_on, months=row.committed_months, recognized_on=agency.recognized_on)
+
+
+@dataclass(frozen=True)
+class AgencyData:
+    """Everything one agency's evaluation needs, loaded once and judged on any number of dates."""
+
+    agency: Agency
+    pledge_row: PledgeRow | None
+    edition: Edition
+    records: AgencyRecords
+    # person id -> [(effective_on, sworn before, sworn after)] for sworn-status changes, oldest first.
+    sworn_changes: dict[int, list[tuple[dt.date, bool, bool]]]
+    # A content fingerprint of exactly the rows judged (see ``fold``): cached history is valid while it holds.
+    fingerprint: str
+
+    def records_on(self, on: dt.date) -> AgencyRecords:
+        """The records as the roster stood on ``on``: only sworn-status changes need rewinding."""
+        if not self.sworn_changes:
+            return self.records
+        people = []
+        for person in self.records.people:
+            changes = self.sworn_changes.get(int(person.id))
+            if changes:
+                person = replace(person, sworn=_sworn_on(changes, on, person.sworn))
+            people.append(person)
+        return replace(self.records, people=tuple(people))
+
+
+def _sworn_on(changes: Sequence[tuple[dt.date, bool, bool]], on: dt.date, now: bool) -> bool:
+    for effective_on, before, _after in changes:
+        if effective_on > on:
+            return before  # the first change still ahead of D tells what was true on D
+    return now
+
+
+_UNSET: Any = object()
+
+
+def load_agency(
+    agency: Agency, *, names: bool = True, pledge_row: PledgeRow | None = _UNSET, catalog: CourseCatalog | None = None
+) -> AgencyData:
+    """One agency's records in six queries whatever its size (pledge, courses, people, exemptions, training, events).
+
+    A caller that already read the pledge row or the course catalog passes them in and saves those queries.
+    """
+    if pledge_row is _UNSET:
+        pledge_row = current_pledge_row(agency)
+    catalog = catalog or course_catalog()
+    edition = edition_for(pledge_row, catalog)
+    people_rows = list(PersonRow.objects.filter(agency=agency).order_by().values_list(*PERSON_COLUMNS))
+    exemptions = _exemptions(ExemptionRow.objects.filter(agency=agency))
+    fold = Fold()
+    trainings = _trainings(TrainingRecord.objects.filter(agency=agency), catalog, fold)
+    changes = _sworn_changes(PersonEvent.objects.filter(agency=agency))
+    people = tuple(_person(row, exemptions, names) for row in people_rows)
+    for pk, _f, _l, sworn, d_mhfa, d_cit, hired, separated, *_rest in people_rows:
+        fold.add(pk, sworn + 2 * d_mhfa + 4 * d_cit, _ordinal(hired), _ordinal(separated))
+    for pk, items in exemptions.items():
+        for e in items:
+            fold.add(pk, 7, e.start.toordinal(), e.end.toordinal())
+    for pk, events in changes.items():
+        for effective_on, before, after in events:
+            fold.add(pk, 11 + before + 2 * after, effective_on.toordinal(), 0)
+    records = AgencyRecords(
+        people=people,
+        trainings=tuple(trainings.get(agency.pk, ())),
+        partnerships=tuple(_partnerships([agency.pk]).get(agency.pk, ())),
+        policies=tuple(_policies([agency.pk]).get(agency.pk, ())),
+        pledge=_with_verification({agency.pk: engine_pledge(pledge_row, agency)}, [agency.pk])[agency.pk],
+    )
+    return AgencyData(agency, pledge_row, edition, records, changes, fold.digest(edition, records.pledge))
+
+
+def load_agency_records(agency: Agency, on: dt.date) -> AgencyRecords:
+    """The engine's input for one agency as its roster stood on ``on``."""
+    return load_agency(agency).records_on(on)
+
+
+def load_many(
+    agency_ids: Iterable[int], on: dt.date, *, chunk: int = CHUNK_AGENCIES
+) -> Iterator[tuple[dict[int, AgencyRecords], dict[int, Edition]]]:
+    """Records and editions for many agencies, a chunk of agencies at a time, without names (figures only).
+
+    Per chunk: pledges, people, exemptions, accepted trainings and sworn events, one query each; plus one
+    query for the course catalog and one for the editions overall.
+    """
+    ids = sorted(set(agency_ids))
+    catalog = course_catalog()
+    rows = list(RuleEdition.objects.order_by("-is_default", "code"))
+    editions = {row.pk: edition_from_row(row, catalog) for row in rows}
+    default = editions[rows[0].pk]
+    for start in range(0, len(ids), chunk):
+        part = ids[start : start + chunk]
+        wanted = set(part)
+        lo, hi = part[0], part[-1]
+
+        def in_range(qs: Any, lo: int = lo, hi: int = hi) -> Any:
+            return qs.filter(agency_id__gte=lo, agency_id__lte=hi)
+
+        pledges = {
+            agency_id: (edition_id, Pledge(pledged_on=pledged_on, months=months, recognized_on=recognized_on))
+            for agency_id, edition_id, pledged_on, months, recognized_on in in_range(
+                PledgeRow.objects.filter(superseded_at__isnull=True)
+            ).values_list("agency_id", "edition_id", "pledged_on", "committed_months", "agency__recognized_on")
+        }
+        exemptions = _exemptions(in_range(ExemptionRow.objects.all()))
+        trainings = _trainings(in_range(TrainingRecord.objects.all()), catalog)
+        changes = _sworn_changes(in_range(PersonEvent.objects.all()))
+        people: dict[int, list[Person]] = defaultdict(list)
+        for row in (
+            in_range(PersonRow.objects.all())
+            .order_by()
+            .values_list("agency_id", *PERSON_COLUMNS)
+            .iterator(chunk_size=20_000)
+        ):
+            person = _person(row[1:], exemptions, names=False)
+            if changes and int(person.id) in changes:
+                person = replace(person, sworn=_sworn_on(changes[int(person.id)], on, person.sworn))
+            people[row[0]].append(person)
+        partnerships, policies = _partnerships(part), _policies(part)
+        verified_pledges = _with_verification({a: pledges.get(a, (None, None))[1] for a in part}, part)
+        records: dict[int, AgencyRecords] = {}
+        chunk_editions: dict[int, Edition] = {}
+        for agency_id in part:
+            if agency_id not in wanted:
+                continue
+            edition_id, _unverified = pledges.get(agency_id, (None, None))
+            pledge = verified_pledges[agency_id]
+            records[agency_id] = AgencyRecords(
+                people=tuple(people.get(agency_id, ())),
+                trainings=tuple(trainings.get(agency_id, ())),
+                partnerships=tuple(partnerships.get(agency_id, ())),
+                policies=tuple(policies.get(agency_id, ())),
+                pledge=pledge,
+            )
+            chunk_editions[agency_id] = editions[edition_id] if edition_id in editions else default
+        yield records, chunk_editions
+
+
+def _person(row: Sequence[Any], exemptions: dict[int, tuple[Exemption, ...]], names: bool) -> Person:
+    pk, first, last, sworn, d_mhfa, d_cit, hired, separated, shift, unit, district = row
+    return Person(
+        id=pk,
+        name=(f"{last}, {first}" if first else last) if names else "",
+        sworn=sworn,
+        designated_mhfa=d_mhfa,
+        designated_cit=d_cit,
+        hire_date=hired,
+        separation_date=separated,
+        exemptions=exemptions.get(pk, ()),
+        shift=shift or "(no shift)",
+        unit=unit or "(no unit)",
+        district=district or "(no district)",
+    )
+
+
+def _exemptions(queryset: Any) -> dict[int, tuple[Exemption, ...]]:
+    grouped: dict[int, list[Exemption]] = defaultdict(list)
+    for person_id, start, end, reason in queryset.order_by().values_list("person_id", "start", "end", "reason"):
+        grouped[person_id].append(Exemption(start, end, reason))
+    return {pk: tuple(items) for pk, items in grouped.items()}
+
+
+def _trainings(queryset: Any, catalog: CourseCatalog, fold: Fold | None = None) -> dict[int, list[Training]]:
+    """Accepted records only, grouped by agency; pending and rejected records never count."""
+    codes = catalog.codes
+    grouped: dict[int, list[Training]] = defaultdict(list)
+    rows = (
+        queryset.filter(status=TrainingRecord.Status.ACCEPTED)
+        .order_by()
+        .values_list("agency_id", "person_id", "course_type_id", "completed_on")
+    )
+    total = 0
+    # One agency fits in memory at once (a plain fetch); a campaign chunk is streamed from a server-side cursor.
+    for agency_id, person_id, course_id, completed_on in rows if fold is not None else rows.iterator(chunk_size=50_000):
+        grouped[agency_id].append(Training(person_id, codes[course_id], completed_on))
+        if fold is not None:
+            total += ((person_id * 1_000_003 + course_id) * 1_048_583 + completed_on.toordinal()) * _GOLDEN & _MASK
+    if fold is not None:
+        fold.total += total
+    return grouped
+
+
+_MASK = (1 << 64) - 1
+_GOLDEN = 0x9E3779B97F4A7C15
+
+
+def _ordinal(day: dt.date | None) -> int:
+    return 0 if day is None else day.toordinal()
+
+
+class Fold:
+    """An order-independent fingerprint of rows of small integers: a sum of per-row multiplicative hashes.
+
+    Stable across processes (no ``hash()`` of strings), so every web worker agrees on it; any change to a row
+    that the history depends on (dates, sworn flags, designations, exemptions, accepted trainings) changes it.
+    """
+
+    def __init__(self) -> None:
+        self.total = 0
+
+    def add(self, a: int, b: int, c: int, d: int) -> None:
+        h = (((a * 1_000_003 + b) * 1_048_583 + c) * 65_599 + d) * _GOLDEN & _MASK
+        self.total += h
+
+    def digest(self, edition: Edition, pledge: Pledge | None) -> str:
+        rules = hashlib.sha256(_stable_repr(edition).encode() + repr(pledge).encode()).hexdigest()[:16]
+        return f"{self.total & _MASK:016x}{rules}"
+
+
+def _stable_repr(edition: Edition) -> str:
+    """repr() with sets sorted: frozenset order depends on the per-process string hash seed."""
+    parts = []
+    for name in edition.__dataclass_fields__:
+        value = getattr(edition, name)
+        parts.append(f"{name}={sorted(value) if isinstance(value, frozenset) else value!r}")
+    return ";".join(parts)
+
+
+def _sworn_changes(queryset: Any) -> dict[int, list[tuple[dt.date, bool, bool]]]:
+    """Sworn-status events; ``details`` holds ``{"sworn": [before, after]}``."""
+    changes: dict[int, list[tuple[dt.date, bool, bool]]] = defaultdict(list)
+    rows = queryset.filter(kind=PersonEvent.Kind.SWORN_CHANGED).order_by("effective_on", "id")
+    for person_id, effective_on, details in rows.values_list("person_id", "effective_on", "details"):
+        pair = details.get("sworn") if isinstance(details, dict) else None
+        if isinstance(pair, list | tuple) and len(pair) == 2:
+            changes[person_id].append((effective_on, bool(pair[0]), bool(pair[1])))
+    return dict(changes)
+
+
+def _partnerships(agency_ids: Sequence[int]) -> dict[int, tuple[Partnership, ...]]:
+    """Strategy 1 agreements by agency (the engine judges their dates itself)."""
+    from onemind.partnerships.selectors import engine_partnerships
+
+    return engine_partnerships(list(agency_ids), timezone.localdate())
+
+
+def _policies(agency_ids: Sequence[int]) -> dict[int, tuple[Policy, ...]]:
+    """Strategy 2 policy versions and their checklists by agency."""
+    from onemind.policies.selectors import engine_policies
+
+    return engine_policies(list(agency_ids), timezone.localdate())
+
+
+def _with_verification(pledges: dict[int, Pledge | None], agency_ids: Sequence[int]) -> dict[int, Pledge | None]:
+    """Add campaign staff's verifications (verified strategies, completion, recognition) to each pledge."""
+    from onemind.reviews.selectors import verification_state
+
+    states = verification_state(list(agency_ids))
+    result: dict[int, Pledge | None] = {}
+    for agency_id, pledge in pledges.items():
+        state = states.get(agency_id)
+        if pledge is None or state is None:
+            result[agency_id] = pledge
+            continue
+        verified, completed_on, recognized_on = state
+        result[agency_id] = replace(
+            pledge, verified=verified, completed_on=completed_on, recognized_on=recognized_on or pledge.recognized_on
+        )
+    return result

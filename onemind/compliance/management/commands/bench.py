@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from onemind.compliance.bench import run_bench
+
+
+class Command(BaseCommand):
+    help = "Measure the dashboard, campaign-wide compliance and request rates on the generated national data set."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--requests", type=int, default=30, help="dashboard requests per agency")
+        parser.add_argument("--seconds", type=float, default=10.0, help="load duration per URL")
+        parser.add_argument("--on", type=dt.date.fromisoformat, default=None, help="evaluation date (YYYY-MM-DD)")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        run_bench(
+            requests=options["requests"],
+            seconds=options["seconds"],
+            on=options["on"],
+            log=lambda msg: self.stdout.write(msg),
+        )
