@@ -1,0 +1,31 @@
+"""The public certificate check: anyone with a code sees whether it names a real, current recognition."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django_scopes import scopes_disabled
+
+from onemind.reviews.forms import VerifyCodeForm
+from onemind.reviews.models import STRATEGIES, Recognition
+
+
+def normalize_code(raw: str) -> str:
+    compact = "".join(ch for ch in raw.upper() if ch.isalnum())
+    return "-".join(compact[i : i + 4] for i in range(0, len(compact), 4))
+
+
+def verify_form(request: HttpRequest) -> HttpResponse:
+    form = VerifyCodeForm(request.GET or None)
+    if form.is_valid():
+        return redirect("verify:code", code=normalize_code(form.cleaned_data["code"]))
+    return render(request, "reviews/verify_form.html", {"form": form})
+
+
+def verify_code(request: HttpRequest, code: str) -> HttpResponse:
+    with scopes_disabled():
+        recognition = Recognition.objects.select_related("agency").filter(code=normalize_code(code)[:19]).first()
+    if recognition is None:
+        return render(request, "reviews/verify_not_found.html", {"code": code[:40]}, status=404)
+    verified = [(n, title, recognition.verified.get(str(n))) for n, title in STRATEGIES.items()]
+    return render(request, "reviews/verify.html", {"recognition": recognition, "verified": verified})

@@ -1,0 +1,85 @@
+"""Reads of verification: each agency's verified strategies and recognition, the staff review queue, evidence."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from django_scopes import scopes_disabled
+
+from onemind.partnerships.models import Partnership
+from onemind.policies.models import PolicyVersion
+from onemind.reviews.evidence import file_on_record
+from onemind.reviews.models import STRATEGIES, Recognition, Submission
+from onemind.tenancy.models import Agency
+
+VerificationState = tuple[frozenset[int], dt.date | None, dt.date | None]
+
+
+def verification_state(agency_ids: list[int]) -> dict[int, VerificationState]:
+    """agency id -> (verified strategy numbers, completed_on, recognized_on), in two queries.
+
+    ``completed_on`` is the day the last of the four strategies was verified (None until all four are);
+    ``recognized_on`` is Agency.recognized_on. Agencies with neither are still listed, with empty values.
+    """
+    ids = list(agency_ids)
+    verified: dict[int, dict[int, dt.date | None]] = defaultdict(dict)
+    with scopes_disabled():
+        for agency_id, strategy, verified_on in Submission.objects.filter(
+            agency_id__in=ids, state=Submission.State.VERIFIED
+        ).values_list("agency_id", "strategy", "verified_on"):
+            verified[agency_id][strategy] = verified_on
+    recognized = dict(Agency.objects.filter(pk__in=ids).values_list("pk", "recognized_on"))
+    state: dict[int, VerificationState] = {}
+    for agency_id in ids:
+        done = verified.get(agency_id, {})
+        days = [day for day in done.values() if day is not None]
+        completed_on = max(days) if len(done) == len(STRATEGIES) and days else None
+        state[agency_id] = (frozenset(done), completed_on, recognized.get(agency_id))
+    return state
+
+
+def review_queue(*, state: str = "", strategy: str = "", older_than_days: str = "") -> QuerySet[Submission]:
+    with scopes_disabled():
+        queryset = Submission.objects.select_related("agency").order_by("submitted_at")
+    if state in Submission.State.values:
+        queryset = queryset.filter(state=state)
+    if strategy.isdigit() and int(strategy) in STRATEGIES:
+        queryset = queryset.filter(strategy=int(strategy))
+    if older_than_days.isdigit():
+        queryset = queryset.filter(submitted_at__lte=timezone.now() - dt.timedelta(days=int(older_than_days)))
+    return queryset
+
+
+def evidence_problems(submission: Submission) -> list[str]:
+    """Evidence listed on the submission that is no longer on file (record deleted or file removed)."""
+    problems = []
+    for item in submission.evidence:
+        kind, label, name = item.get("kind"), item.get("label", ""), item.get("file", "")
+        if kind == "partnership":
+            exists = Partnership.objects.filter(agency=submission.agency, public_id=item.get("id")).exists()
+        elif kind == "policy_version":
+            exists = PolicyVersion.objects.filter(agency=submission.agency, public_id=item.get("id")).exists()
+        else:
+            exists = True
+        if not exists:
+            problems.append(f"{label}: the record was deleted")
+        elif name and not file_on_record(name):
+            problems.append(f"{label}: the file was removed")
+    return problems
+
+
+def active_recognition(agency: Agency) -> Recognition | None:
+    return Recognition.objects.filter(agency=agency, revoked_at__isnull=True).first()
+
+
+def submissions_by_strategy(agency: Agency) -> dict[int, Submission]:
+    return {s.strategy: s for s in Submission.objects.filter(agency=agency)}
+
+
+def overview(agency: Agency) -> list[dict[str, Any]]:
+    found = submissions_by_strategy(agency)
+    return [{"number": n, "title": title, "submission": found.get(n)} for n, title in STRATEGIES.items()]

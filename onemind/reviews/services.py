@@ -1,0 +1,226 @@
+"""Writes of verification: submit, comment, return, verify, recognize, re-attest. Each logs its audit entry."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from onemind.accounts.models import User
+from onemind.audit.services import log_action, log_change, snapshot
+from onemind.lib.dates import add_months
+from onemind.lib.uploads import delete_private_upload
+from onemind.partnerships.models import Partnership
+from onemind.policies.models import PolicyVersion
+from onemind.reviews import figures as frozen
+from onemind.reviews.models import STRATEGIES, Reattestation, Recognition, Submission, SubmissionComment
+from onemind.reviews.selectors import active_recognition, evidence_problems, verification_state
+from onemind.tenancy.models import Agency
+
+REATTEST_MONTHS = 12
+
+
+def collect_evidence(agency: Agency, strategy: int, on: dt.date) -> list[dict[str, Any]]:
+    """The documents behind a strategy on `on`: agreements in force, or the policy version in force."""
+    items: list[dict[str, Any]] = []
+    if strategy == 1:
+        in_force = Partnership.objects.filter(agency=agency, effective_on__lte=on).filter(
+            Q(ends_on__isnull=True) | Q(ends_on__gte=on)
+        )
+        for p in in_force.select_related("organization").order_by("effective_on", "pk"):
+            for which, name in (("agreement", p.document), ("countersigned", p.countersigned_document)):
+                if name:
+                    label = f"{p} ({'counter-signed copy' if which == 'countersigned' else 'agreement'})"
+                    items.append(
+                        {"kind": "partnership", "id": str(p.public_id), "which": which, "label": label, "file": name}
+                    )
+    elif strategy == 2:
+        version = (
+            PolicyVersion.objects.filter(agency=agency, effective_on__lte=on)
+            .exclude(file="")
+            .select_related("document")
+            .order_by("-effective_on", "-adopted_on", "-pk")
+            .first()
+        )
+        if version is not None:
+            items.append(
+                {"kind": "policy_version", "id": str(version.public_id), "label": str(version), "file": version.file}
+            )
+    return items
+
+
+def _agency_spoke_since(submission: Submission) -> bool:
+    if submission.returned_at is None:
+        return False
+    return submission.comments.filter(from_staff=False, created_at__gt=submission.returned_at).exists()
+
+
+@transaction.atomic
+def submit_strategy(
+    *, actor: User, agency: Agency, strategy: int, note: str = "", attachment: str = "", on: dt.date | None = None
+) -> Submission:
+    """Freeze the engine's figures and the evidence list for one strategy and put it in the review queue.
+
+    A returned submission sent back with nothing changed (same figures, evidence and file, no answer to the
+    reviewer) is refused: the reviewer would only return it again.
+    """
+    if strategy not in STRATEGIES:
+        raise ValidationError("There are four strategies, numbered 1 to 4.")
+    on = on or timezone.localdate()
+    existing = Submission.objects.select_for_update().filter(agency=agency, strategy=strategy).first()
+    if existing is not None and existing.state == Submission.State.SUBMITTED:
+        raise ValidationError("This strategy is already awaiting review.")
+    if existing is not None and existing.state == Submission.State.VERIFIED:
+        raise ValidationError("This strategy is already verified.")
+    figures = frozen.strategy_figures(frozen.agency_result(agency, on), strategy)
+    evidence = collect_evidence(agency, strategy, on)
+    if existing is not None:
+        attachment = attachment or existing.attachment
+        unchanged = frozen.fingerprint(figures, evidence, attachment) == existing.returned_fingerprint
+        if unchanged and not note.strip() and not _agency_spoke_since(existing):
+            raise ValidationError(
+                "Nothing has changed since this strategy was returned. Answer the reviewer's comments or update "
+                "the records they asked about, then submit again."
+            )
+    submission = existing or Submission(agency=agency, strategy=strategy, submitted_on=on)
+    before = snapshot(existing)
+    submission.state = Submission.State.SUBMITTED
+    submission.round = 1 if existing is None else existing.round + 1
+    submission.submitted_on, submission.submitted_at, submission.submitted_by = on, timezone.now(), actor
+    submission.figures, submission.evidence, submission.attachment = figures, evidence, attachment
+    submission.note = note
+    submission.save()
+    if note.strip():
+        SubmissionComment.objects.create(
+            agency=agency, submission=submission, author=actor, from_staff=False, round=submission.round, body=note
+        )
+    log_action(
+        actor=actor,
+        action="reviews.strategy_submitted",
+        obj=submission,
+        agency=agency,
+        before=before,
+        after=snapshot(submission),
+    )
+    return submission
+
+
+def add_comment(*, actor: User, submission: Submission, body: str, from_staff: bool) -> SubmissionComment:
+    body = body.strip()
+    if not body:
+        raise ValidationError("Write a comment first.")
+    comment = SubmissionComment.objects.create(
+        agency=submission.agency,
+        submission=submission,
+        author=actor,
+        from_staff=from_staff,
+        round=submission.round,
+        body=body,
+    )
+    log_action(
+        actor=actor, action="reviews.comment_added", obj=submission, agency=submission.agency, after={"body": body}
+    )
+    return comment
+
+
+@transaction.atomic
+def return_submission(*, actor: User, submission: Submission, comment: str) -> Submission:
+    if submission.state != Submission.State.SUBMITTED:
+        raise ValidationError("Only a submission awaiting review can be returned.")
+    if not comment.strip():
+        raise ValidationError("Say what the agency needs to change.")
+    before = snapshot(submission)
+    submission.state = Submission.State.RETURNED
+    submission.returned_fingerprint = frozen.fingerprint(submission.figures, submission.evidence, submission.attachment)
+    submission.reviewed_by, submission.reviewed_at = actor, timezone.now()
+    submission.returned_at = submission.reviewed_at
+    submission.save()
+    # The reviewer's comment is written after returned_at is set, and is the staff side: it does not count as
+    # the agency's answer.
+    add_comment(actor=actor, submission=submission, body=comment, from_staff=True)
+    log_change(actor=actor, action="reviews.strategy_returned", obj=submission, before=before, agency=submission.agency)
+    return submission
+
+
+@transaction.atomic
+def verify_submission(*, actor: User, submission: Submission, comment: str = "") -> Submission:
+    if submission.state != Submission.State.SUBMITTED:
+        raise ValidationError("Only a submission awaiting review can be verified.")
+    problems = evidence_problems(submission)
+    if problems:
+        raise ValidationError(
+            "Evidence listed on this submission is no longer on file, so it cannot be verified: "
+            + "; ".join(problems)
+            + ". Return it so the agency can submit again."
+        )
+    before = snapshot(submission)
+    submission.state = Submission.State.VERIFIED
+    submission.reviewed_by, submission.reviewed_at = actor, timezone.now()
+    submission.verified_on = timezone.localdate()
+    submission.save()
+    if comment.strip():
+        add_comment(actor=actor, submission=submission, body=comment, from_staff=True)
+    log_change(actor=actor, action="reviews.strategy_verified", obj=submission, before=before, agency=submission.agency)
+    return submission
+
+
+@transaction.atomic
+def recognize_agency(*, actor: User, agency: Agency, on: dt.date | None = None) -> Recognition:
+    on = on or timezone.localdate()
+    verified, completed_on, _recognized_on = verification_state([agency.pk])[agency.pk]
+    if completed_on is None:
+        missing = ", ".join(str(n) for n in STRATEGIES if n not in verified)
+        raise ValidationError(f"All four strategies must be verified first; not yet verified: {missing}.")
+    if active_recognition(agency) is not None:
+        raise ValidationError("This agency is already recognized.")
+    dates = dict(
+        Submission.objects.filter(agency=agency, state=Submission.State.VERIFIED).values_list("strategy", "verified_on")
+    )
+    recognition = Recognition.objects.create(
+        agency=agency,
+        recognized_on=on,
+        recognized_by=actor,
+        reattest_due_on=add_months(on, REATTEST_MONTHS),
+        verified={str(k): v.isoformat() for k, v in dates.items() if v is not None},
+    )
+    before = snapshot(agency)
+    agency.recognized_on = on
+    agency.save(update_fields=["recognized_on", "updated_at"])
+    log_change(actor=actor, action="reviews.agency_recognized", obj=agency, before=before, agency=agency)
+    return recognition
+
+
+@transaction.atomic
+def reattest(*, actor: User, agency: Agency, statement: str, on: dt.date | None = None) -> Reattestation:
+    """The yearly re-attestation: the figures of all four strategies today, and the next due date."""
+    on = on or timezone.localdate()
+    recognition = active_recognition(agency)
+    if recognition is None:
+        raise ValidationError("Only a recognized agency re-attests.")
+    result = frozen.agency_result(agency, on)
+    entry = Reattestation.objects.create(
+        agency=agency,
+        recognition=recognition,
+        attested_on=on,
+        attested_by=actor,
+        statement=statement,
+        figures={str(n): frozen.strategy_figures(result, n) for n in STRATEGIES} | {"status": str(result.status)},
+    )
+    before = snapshot(recognition)
+    recognition.reattest_due_on = add_months(on, REATTEST_MONTHS)
+    recognition.save(update_fields=["reattest_due_on"])
+    log_change(actor=actor, action="reviews.reattested", obj=recognition, before=before, agency=agency)
+    return entry
+
+
+def discard_attachment(name: str) -> None:
+    if name:
+        delete_private_upload(name)
+
+
+def log_attachment_download(*, actor: User, submission: Submission) -> None:
+    log_action(actor=actor, action="reviews.attachment_downloaded", obj=submission, agency=submission.agency)
