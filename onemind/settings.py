@@ -42,6 +42,10 @@ INSTALLED_APPS = [
     "onemind.pledges",
     "onemind.roster",
     "onemind.training",
+    "onemind.partnerships",
+    "onemind.policies",
+    "onemind.reviews",
+    "onemind.campaign",
     "onemind.imports",
     "onemind.compliance",
     "onemind.public",
@@ -167,6 +171,15 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "OneMind <noreply@onemind.invalid>")
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Dashboards are cached per agency and invalidated by a data-version stamp. With several web processes, point them
+# at one Redis (REDIS_URL=redis://127.0.0.1:6379/0) so they share the cache; the default is per process.
+_REDIS_URL = env_str("REDIS_URL")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _REDIS_URL}
+    if _REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
 
 # HTTPS hardening: on in production (ONEMIND_HTTPS=true), off for the loopback demo.
 HTTPS = env_bool("ONEMIND_HTTPS", False)

@@ -10,4 +10,9 @@ urlpatterns = [
     path("agencies/<slug:agency_slug>/training/", include("onemind.training.urls")),
     path("agencies/<slug:agency_slug>/imports/", include("onemind.imports.urls")),
     path("agencies/<slug:agency_slug>/dashboard/", include("onemind.compliance.urls")),
+    path("agencies/<slug:agency_slug>/partnerships/", include("onemind.partnerships.urls")),
+    path("agencies/<slug:agency_slug>/policy/", include("onemind.policies.urls")),
+    path("agencies/<slug:agency_slug>/submissions/", include("onemind.reviews.urls")),
+    path("campaign/", include("onemind.campaign.urls")),
+    path("", include("onemind.reviews.public_urls")),
 ]

@@ -117,6 +117,12 @@ def cast(db: None) -> Cast:
 
 
 @pytest.fixture(autouse=True)
+def _private_files_in_a_temporary_folder(settings: object, tmp_path: Path) -> None:
+    # Uploaded evidence written by tests must not pile up in the real data folder.
+    settings.PRIVATE_FILES_DIR = tmp_path / "private"  # type: ignore[attr-defined]
+
+
+@pytest.fixture(autouse=True)
 def _two_factor_not_enforced_by_default(settings: object) -> None:
     # Two-factor enforcement has its own tests (tests/accounts/test_security.py), which switch it on.
     settings.REQUIRE_TWO_FACTOR = False  # type: ignore[attr-defined]

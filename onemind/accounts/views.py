@@ -15,6 +15,7 @@ from onemind.accounts.services import InvitationError, accept_invitation, create
 from onemind.directory.views import search_context
 from onemind.tenancy.access import AuthenticatedRequest
 from onemind.tenancy.models import Agency, Membership
+from onemind.tenancy.roles import Role
 from onemind.tenancy.services import (
     AgencyAlreadyManaged,
     agency_has_admin,
@@ -35,12 +36,19 @@ def _apply_errors(form: AccountForm | NewAgencyForm, exc: ValidationError) -> No
         form.add_error(None, exc.messages)
 
 
+def landing_for(membership: Membership) -> str:
+    """Where a member starts: a partner liaison sees only their partnership, everyone else the agency overview."""
+    if membership.role == Role.PARTNER_LIAISON:
+        return reverse("partnerships:partner_home", args=[membership.agency.slug])
+    return reverse("tenancy:overview", args=[membership.agency.slug])
+
+
 @login_required
 def home(request: AuthenticatedRequest) -> HttpResponse:
     memberships = Membership.objects.filter(user=request.user).select_related("agency").order_by("agency__name")
     if len(memberships) == 1 and not request.user.is_campaign_staff:
-        return redirect("tenancy:overview", agency_slug=memberships[0].agency.slug)
-    return render(request, "accounts/home.html", {"memberships": memberships})
+        return redirect(landing_for(memberships[0]))
+    return render(request, "accounts/home.html", {"memberships": [(m, landing_for(m)) for m in memberships]})
 
 
 def signup_find_agency(request: HttpRequest) -> HttpResponse:
@@ -123,7 +131,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
         if request.method == "POST":
             membership = accept_invitation(token=token, user=user)
             messages.success(request, f"You joined {membership.agency.name} as {membership.get_role_display()}.")
-            return redirect("tenancy:overview", agency_slug=membership.agency.slug)
+            return redirect(landing_for(membership))
         return render(request, "accounts/invitation_accept.html", {"invite": invite})
     if User.objects.filter(email__iexact=invite.email).exists():
         messages.info(request, "Sign in to accept the invitation.")
@@ -139,7 +147,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
         else:
             login(request, new_user, backend=_BACKEND)
             messages.success(request, f"Welcome to {membership.agency.name}.")
-            return redirect("tenancy:overview", agency_slug=membership.agency.slug)
+            return redirect(landing_for(membership))
     return render(request, "accounts/invitation_signup.html", {"invite": invite, "form": form})
 
 

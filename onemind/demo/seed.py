@@ -13,6 +13,7 @@ from django_scopes import scopes_disabled
 from onemind.accounts.models import User
 from onemind.pledges.models import Pledge, RuleEdition
 from onemind.pledges.services import pledge_agency
+from onemind.roster.demo import seed_roster
 from onemind.tenancy.models import Agency, Membership
 from onemind.tenancy.roles import Role
 
@@ -104,20 +105,19 @@ def seed_demo(*, agencies: int = 40, unpledged: int = 60, seed: int = 2016) -> l
         created = [_agency(rng, i) for i in range(agencies + unpledged)]
         for index, agency in enumerate(created[:agencies]):
             _pledge(rng, agency, index, today, editions, steward)
-        _users(created[0], created[1])
+            # Rosters are capped so the demo loads in seconds; the benchmark data set has the real sizes.
+            seed_roster(agency, rng=rng, size=min((agency.sworn_count or 0) + (agency.nonsworn_count or 0), 400))
+        # The demo logins belong to a mid-sized city department; "other-admin" runs a small town next door.
+        _users(created[3], created[0])
     return _logins()
 
 
 def _agency(rng: random.Random, index: int) -> Agency:
     town = TOWNS[index % len(TOWNS)]
     state = STATES[(index * 7) % len(STATES)]
+    # Every other agency is a small town department: about half of US agencies have fewer than 10 sworn.
     suffix, agency_type, (low, high) = KINDS[index % len(KINDS)] if index % 2 else KINDS[0]
-    if agency_type == "state":
-        name = f"{town} {suffix}"
-    elif agency_type == "county":
-        name = f"{town} {suffix}"
-    else:
-        name = f"{town} {suffix}"
+    name = f"{town} {suffix}"
     sworn = rng.randint(low, high)
     ori = f"{state}{9000 + index:05d}00"
     return Agency.objects.create(

@@ -21,6 +21,7 @@ from django_scopes import scope
 from onemind.accounts.models import User
 from onemind.tenancy.models import Agency, Membership, StaffAccessGrant
 from onemind.tenancy.roles import (
+    AGENCY_READ,
     CAMPAIGN_STAFF_AGENCY_PERMISSIONS,
     CAMPAIGN_STAFF_PERMISSIONS,
     STAFF_GRANT_PERMISSIONS,
@@ -96,6 +97,10 @@ def agency_view(permission: str) -> Callable[[V], V]:
                 return redirect_to_login(request.get_full_path())
             access = resolve_agency_access(request.user, agency_slug)
             if not access.can(permission):
+                if not access.can(AGENCY_READ):
+                    # Partner liaisons and course providers are not agency staff: the agency's pages do not exist
+                    # for them, exactly as for outsiders.
+                    raise Http404("No such agency")
                 raise PermissionDenied(f"Your role does not allow {permission}")
             request.access = access  # type: ignore[attr-defined]  # becomes an AgencyRequest here
             with scope(agency=access.agency):
