@@ -36,6 +36,7 @@ class Cast:
     coordinator: User
     viewer: User
     liaison: User
+    provider: User
     outsider: User
     staff: User
     pledge: Pledge
@@ -81,6 +82,7 @@ def cast(db: None) -> Cast:
             "coordinator": (Role.TRAINING_COORDINATOR, agency),
             "viewer": (Role.AGENCY_VIEWER, agency),
             "liaison": (Role.PARTNER_LIAISON, agency),
+            "provider": (Role.COURSE_PROVIDER, agency),
             "outsider": (Role.AGENCY_ADMIN, other),
         }
         users = {}

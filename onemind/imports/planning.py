@@ -18,26 +18,13 @@ from typing import Any
 from onemind.imports import validation as v
 from onemind.imports.mapping import FIELD_LABELS
 from onemind.imports.reading import Table
+from onemind.roster.columns import ROSTER_COLUMNS
 from onemind.roster.models import DesignatedPosition, Person, PersonStatus
 from onemind.tenancy.models import Agency
 from onemind.training.models import CourseType, TrainingRecord
 
-ROSTER_FIELDS = (
-    "employee_number",
-    "badge_number",
-    "last_name",
-    "first_name",
-    "sworn",
-    "rank",
-    "unit",
-    "shift",
-    "district",
-    "hire_date",
-    "separation_date",
-    "separation_reason",
-    "status",
-    "email",
-)
+# The roster file's columns are the export's (round trip): one list, kept in roster/columns.py.
+ROSTER_FIELDS = ROSTER_COLUMNS
 TRAINING_FIELDS = ("hours", "provider", "instructor", "format", "certificate_number")
 PROGRESS_EVERY = 1000
 
