@@ -107,8 +107,9 @@ def seed_demo(*, agencies: int = 40, unpledged: int = 60, seed: int = 2016) -> l
             _pledge(rng, agency, index, today, editions, steward)
             # Rosters are capped so the demo loads in seconds; the benchmark data set has the real sizes.
             seed_roster(agency, rng=rng, size=min((agency.sworn_count or 0) + (agency.nonsworn_count or 0), 400))
-        # The demo logins belong to a mid-sized city department; "other-admin" runs a small town next door.
-        _users(created[3], created[0])
+        # The demo logins belong to a mid-sized city department that is part-way through its pledge;
+        # "other-admin" runs a small town next door.
+        _users(created[9] if agencies > 9 else created[0], created[0] if agencies > 9 else created[-1])
     return _logins()
 
 
