@@ -51,6 +51,9 @@ INSTALLED_APPS = [
     "onemind.public",
     "onemind.demo",
     "onemind.ops",
+    "onemind.courses",
+    "onemind.notifications",
+    "onemind.api",
 ]
 
 MIDDLEWARE = [

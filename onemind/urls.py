@@ -13,6 +13,10 @@ urlpatterns = [
     path("agencies/<slug:agency_slug>/partnerships/", include("onemind.partnerships.urls")),
     path("agencies/<slug:agency_slug>/policy/", include("onemind.policies.urls")),
     path("agencies/<slug:agency_slug>/submissions/", include("onemind.reviews.urls")),
+    path("agencies/<slug:agency_slug>/courses/", include("onemind.courses.agency_urls")),
     path("campaign/", include("onemind.campaign.urls")),
+    path("courses/", include("onemind.courses.urls")),
+    path("notifications/", include("onemind.notifications.urls")),
+    path("api/v1/", include("onemind.api.urls")),
     path("", include("onemind.reviews.public_urls")),
 ]

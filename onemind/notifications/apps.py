@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class NotificationsConfig(AppConfig):
+    name = "onemind.notifications"
+    verbose_name = "Reminders and notifications"
