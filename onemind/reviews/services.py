@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.dispatch import Signal
 from django.utils import timezone
 
 from onemind.accounts.models import User
@@ -22,6 +23,10 @@ from onemind.reviews.selectors import active_recognition, evidence_problems, ver
 from onemind.tenancy.models import Agency
 
 REATTEST_MONTHS = 12
+
+# Sent inside the review's transaction with `submission` (state verified or returned), so listeners can write
+# their outbox rows atomically with the decision.
+submission_reviewed = Signal()
 
 
 def collect_evidence(agency: Agency, strategy: int, on: dt.date) -> list[dict[str, Any]]:
@@ -143,6 +148,7 @@ def return_submission(*, actor: User, submission: Submission, comment: str) -> S
     # the agency's answer.
     add_comment(actor=actor, submission=submission, body=comment, from_staff=True)
     log_change(actor=actor, action="reviews.strategy_returned", obj=submission, before=before, agency=submission.agency)
+    submission_reviewed.send(sender=Submission, submission=submission)
     return submission
 
 
@@ -165,6 +171,7 @@ def verify_submission(*, actor: User, submission: Submission, comment: str = "")
     if comment.strip():
         add_comment(actor=actor, submission=submission, body=comment, from_staff=True)
     log_change(actor=actor, action="reviews.strategy_verified", obj=submission, before=before, agency=submission.agency)
+    submission_reviewed.send(sender=Submission, submission=submission)
     return submission
 
 

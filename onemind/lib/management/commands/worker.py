@@ -1,17 +1,75 @@
 from __future__ import annotations
 
+import datetime as dt
+import threading
 from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
+from django.db import close_old_connections
+from django.utils import timezone
+
+REMINDER_TASK = "onemind.notifications.tasks.plan_and_send"
+
+
+KEEP_FINISHED_RUNS = dt.timedelta(days=2)
+
+
+def enqueue_reminders_unless_queued() -> bool:
+    """Queue one reminders run, unless one is already waiting: a slow worker never piles runs up.
+
+    Finished runs older than two days are pruned, or a run a minute would leave 1,440 task rows a day.
+    """
+    from django_tasks_db.models import DBTaskResult
+
+    from onemind.notifications.tasks import plan_and_send
+
+    runs = DBTaskResult.objects.filter(task_path=REMINDER_TASK)
+    runs.finished().filter(finished_at__lt=timezone.now() - KEEP_FINISHED_RUNS).delete()
+    if runs.ready().exists():
+        return False
+    plan_and_send.enqueue()
+    return True
+
+
+def _schedule(every: float, stop: threading.Event) -> None:
+    while not stop.is_set():
+        try:
+            enqueue_reminders_unless_queued()
+        except Exception:  # noqa: BLE001 - a database blip must not kill the scheduler; the next tick retries
+            import logging
+
+            logging.getLogger(__name__).exception("Could not queue the reminders run")
+        finally:
+            close_old_connections()
+        stop.wait(every)
 
 
 class Command(BaseCommand):
-    help = "Run the background worker (the Django tasks database backend). Ctrl-C stops it after the current task."
+    help = (
+        "Run the background worker (the Django tasks database backend) and queue the reminders run every few "
+        "minutes. Ctrl-C stops it after the current task."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--batch", action="store_true", help="Run every due task, then exit.")
+        parser.add_argument(
+            "--reminder-interval",
+            type=float,
+            default=60.0,
+            help="Seconds between reminder runs (plan what fell due, send what is due); 0 turns them off.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        extra = ["--batch", "--no-startup-delay"] if options["batch"] else []
-        call_command("db_worker", *extra)
+        if options["batch"]:
+            call_command("db_worker", "--batch", "--no-startup-delay")
+            return
+        stop = threading.Event()
+        if options["reminder_interval"] > 0:
+            threading.Thread(
+                target=_schedule, args=(options["reminder_interval"], stop), name="reminders", daemon=True
+            ).start()
+        try:
+            call_command("db_worker")
+        finally:
+            stop.set()
