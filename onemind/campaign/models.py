@@ -35,3 +35,71 @@ class SyllabusEvidence(models.Model):
 
     def __str__(self) -> str:
         return f"Syllabus for {self.course_type_id}"
+
+
+class AgencyStanding(models.Model):
+    """One pledged agency's figures on one date, as the compliance engine judged them: what the campaign dashboard
+    and the public figures add up.
+
+    Judging 18,000 agencies takes tens of seconds, so pages never evaluate on request: a background task stores a
+    row per agency for each month-end (``current=False``, the history) and one "now" snapshot (``current=True``),
+    and the pages read them with GROUP BY queries. No names, only counts. State, type and size class are copied
+    from the agency so the grouping needs no join.
+    """
+
+    agency = models.ForeignKey("tenancy.Agency", on_delete=models.CASCADE, related_name="+")
+    on = models.DateField()
+    current = models.BooleanField(default=False)
+    status = models.CharField(max_length=20)
+    state = models.CharField(max_length=2, blank=True, default="")
+    agency_type = models.CharField(max_length=20, default="other")
+    size_class = models.CharField(max_length=8)
+    sworn = models.PositiveIntegerField(default=0)
+    pledged_on = models.DateField()
+    deadline = models.DateField(null=True)
+    s1_met = models.BooleanField(default=False)
+    s2_met = models.BooleanField(default=False)
+    s3_met = models.BooleanField(default=False)
+    s4_met = models.BooleanField(default=False)
+    strategies_met = models.PositiveSmallIntegerField(default=0)
+    submitted = models.BooleanField(default=False, help_text="A strategy awaits campaign review on this date.")
+    recognized = models.BooleanField(default=False)
+    mhfa_trained = models.PositiveIntegerField(default=0, help_text="People with a current MHFA certificate.")
+    cit_trained = models.PositiveIntegerField(default=0, help_text="People with current CIT training.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "on", "current"], name="standing_one_per_agency_and_date")
+        ]
+        indexes = [
+            models.Index(fields=["current", "on", "state"]),
+            models.Index(fields=["current", "deadline"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"Standing of agency {self.agency_id} on {self.on}"
+
+
+class FiguresRefresh(models.Model):
+    """One run of the campaign-figures refresh: when the stored standings were last brought up to date."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting for the worker"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    on = models.DateField(default=timezone.localdate)
+    months = models.PositiveSmallIntegerField(default=1)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    agencies = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True, default="")
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Figures refresh of {self.on} ({self.status})"

@@ -1,6 +1,6 @@
-from django.urls import path
+from django.urls import path, re_path
 
-from onemind.campaign import views
+from onemind.campaign import dashboard_views, list_exports, views
 from onemind.reviews import staff_views
 
 app_name = "campaign"
@@ -26,4 +26,17 @@ urlpatterns = [
     path("announcements/", views.announcements, name="announcements"),
     path("announcements/add/", views.announcement_edit, name="announcement_add"),
     path("announcements/<int:pk>/", views.announcement_edit, name="announcement_edit"),
+    path("dashboard/", dashboard_views.dashboard, name="dashboard"),
+    path("dashboard/refresh/", dashboard_views.refresh, name="dashboard_refresh"),
+    path("dashboard/standings-export/", dashboard_views.export_standings, name="dashboard_standings_export"),
+    re_path(
+        r"^dashboard/(?P<table>history|states|types|sizes|funnel|deadlines)\.(?P<fmt>csv|xlsx)$",
+        dashboard_views.export_table,
+        name="dashboard_export",
+    ),
+    re_path(
+        r"^(?P<name>editions|course-types|resources|announcements)/export\.(?P<fmt>csv|xlsx)$",
+        list_exports.export_list,
+        name="list_export",
+    ),
 ]

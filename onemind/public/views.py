@@ -5,8 +5,11 @@ from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
+from onemind.campaign.charts import history_chart, us_map
+from onemind.campaign.figures import public_figures
 from onemind.lib.agency_types import AGENCY_TYPE_LABELS, AGENCY_TYPES
 from onemind.lib.ori import postal_state
+from onemind.lib.spreadsheet import export_response
 from onemind.public.models import Resource
 from onemind.public.selectors import (
     campaign_figures,
@@ -23,7 +26,23 @@ def landing(request: HttpRequest) -> HttpResponse:
         "public/landing.html",
         {
             "figures": campaign_figures(),
+            "people": public_figures().people,
             "resources": Resource.objects.filter(is_published=True)[:8],
+        },
+    )
+
+
+def numbers(request: HttpRequest) -> HttpResponse:
+    """The campaign in numbers: the staff dashboard's figures, with counts of people under 5 suppressed."""
+    figures = public_figures(with_tables=True)
+    map_values = {row["state"]: row["pledged"] for row in figures.state_rows if row["state"]}
+    return render(
+        request,
+        "public/numbers.html",
+        {
+            "figures": figures,
+            "map_svg": us_map(map_values, figure_label="Pledged agencies", chart_id="public-map"),
+            "history_svg": history_chart(figures.history, chart_id="public-history"),
         },
     )
 
@@ -67,6 +86,28 @@ def recognized(request: HttpRequest) -> HttpResponse:
             "query_string": _query_string(state, agency_type),
         },
     )
+
+
+PLEDGED_HEADERS = ("Agency", "State", "Type", "Pledged on", "Deadline")
+RECOGNIZED_HEADERS = ("Agency", "State", "Type", "Recognized on")
+
+
+def pledged_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    state, agency_type = _filters(request)
+    rows = (
+        (p.agency.name, p.agency.state, p.agency.get_agency_type_display(), p.pledged_on, p.deadline)
+        for p in pledged_agencies(state=state, agency_type=agency_type).iterator(chunk_size=2000)
+    )
+    return export_response("pledged-agencies", PLEDGED_HEADERS, rows, fmt)  # type: ignore[return-value]
+
+
+def recognized_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    state, agency_type = _filters(request)
+    rows = (
+        (a.name, a.state, a.get_agency_type_display(), a.recognized_on)
+        for a in recognized_agencies(state=state, agency_type=agency_type).iterator(chunk_size=2000)
+    )
+    return export_response("recognized-agencies", RECOGNIZED_HEADERS, rows, fmt)  # type: ignore[return-value]
 
 
 def _query_string(state: str, agency_type: str) -> str:

@@ -1,0 +1,27 @@
+"""Timing of the campaign dashboard for ``onemind bench`` (PRODUCT.md: ≤ 500 ms median on the national data set)."""
+
+from __future__ import annotations
+
+import time
+
+from django.test import Client
+
+URL = "/campaign/dashboard/"
+# A spread of the filter combinations staff use, so the median is not one cached query plan.
+QUERIES = ("", "?figure=mhfa_trained", "?state=TX", "?type=county&size=10-49", "?category=overdue&months=36")
+
+
+def time_campaign_dashboard(client: Client, requests: int) -> list[float]:
+    """Server times in milliseconds of ``requests`` dashboard requests by ``client`` (a signed-in staff user).
+
+    The requests cycle through QUERIES. The figures are cached under the last refresh's stamp, so with an empty
+    cache the first ``len(QUERIES)`` times are the cold ones (six GROUP BY queries each) and the rest are warm.
+    """
+    timings: list[float] = []
+    for i in range(requests):
+        started = time.perf_counter()
+        response = client.get(URL + QUERIES[i % len(QUERIES)])
+        timings.append((time.perf_counter() - started) * 1000)
+        if response.status_code != 200:
+            raise RuntimeError(f"The campaign dashboard answered {response.status_code}")
+    return timings
