@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from axes.signals import user_locked_out
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -20,6 +21,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from onemind.accounts.log_format import safe_fields
 from onemind.tenancy.models import Membership
 from onemind.tenancy.roles import Role
 
@@ -55,7 +57,7 @@ def _start_secure_session(sender: Any, request: HttpRequest | None, user: Any, *
         request.session[TWO_FACTOR] = "setup"
     else:
         request.session[TWO_FACTOR] = ""
-    security_log.info("login.succeeded user_id=%s request_id=%s", user.pk, request_id(request))
+    log_event("login.succeeded", request, user_id=user.pk)
 
 
 @receiver(user_login_failed)
@@ -63,8 +65,29 @@ def _log_failed_login(
     sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
 ) -> None:
     # Never log the e-mail or password typed: only that a failure happened and from where.
-    ip = request.META.get("REMOTE_ADDR", "") if request is not None else ""
-    security_log.warning("login.failed ip=%s request_id=%s", ip, request_id(request))
+    log_event("login.failed", request, level="warning")
+
+
+@receiver(user_locked_out)
+def _log_lockout(sender: Any, request: HttpRequest | None = None, **kwargs: Any) -> None:
+    log_event("login.locked_out", request, level="warning")
+
+
+def log_event(event: str, request: HttpRequest | None = None, *, level: str = "info", **fields: Any) -> None:
+    """One structured security-log line (JSON in production, see LOGGING). Keys that could carry a password,
+    token, name, e-mail or badge number are dropped by `safe_fields`, whatever the caller passes."""
+    details = safe_fields(fields)
+    if request is not None:
+        details.setdefault("ip", request.META.get("REMOTE_ADDR", ""))
+        details.setdefault("path", request.path)
+        user = getattr(request, "user", None)
+        if user is not None and getattr(user, "is_authenticated", False):
+            details.setdefault("user_id", user.pk)
+    security_log.log(
+        logging.getLevelNamesMapping()[level.upper()],
+        event,
+        extra={"event": event, "request_id": request_id(request), "fields": details},
+    )
 
 
 def request_id(request: HttpRequest | None) -> str:
@@ -99,4 +122,24 @@ class SessionSecurityMiddleware:
                 if not request.user.is_verified():  # type: ignore[union-attr]
                     target = "accounts:two_factor_verify" if pending == "verify" else "accounts:two_factor_setup"
                     return redirect(f"{reverse(target)}?next={request.get_full_path()}")
-        return self.get_response(request)
+        response = self.get_response(request)
+        _log_security_relevant(request, response)
+        return response
+
+
+def _log_security_relevant(request: HttpRequest, response: HttpResponse) -> None:
+    """Denials, uploads and import steps, whichever view served them: one place, so no view can forget."""
+    status = response.status_code
+    if status in (401, 403, 429) and not request.path.startswith("/api/"):
+        # The API logs its own denials with the reason (onemind/api/errors.py).
+        log_event("access.denied", request, level="warning", status=status)
+    if request.method != "POST":
+        return
+    match = getattr(request, "resolver_match", None)
+    if match is not None and match.namespace == "imports":
+        log_event(f"import.{match.url_name}", request, status=status)
+    # Only files the view already parsed: parsing a body here could fail after the view answered.
+    uploaded = getattr(request, "_files", None)
+    if uploaded:
+        files = [f for name in uploaded for f in uploaded.getlist(name)]
+        log_event("upload.received", request, files=len(files), bytes=sum(f.size or 0 for f in files), status=status)
