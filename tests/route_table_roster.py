@@ -36,6 +36,7 @@ ROUTES = {
     "roster:edit": Route("agency", "GET", "roster:write", sample=_person),
     "roster:separate": Route("agency", "GET", "roster:write", sample=_person),
     "roster:rehire": Route("agency", "GET", "roster:write", sample=_person),
+    "roster:invite_officer": Route("agency", "GET", "roster:write", sample=_person),
     "roster:add_exemption": Route("agency", "GET", "roster:write", sample=_person),
     "roster:end_exemption": Route("agency", "POST", "roster:write", sample=_exemption, data={"on": "2026-06-30"}),
 }

@@ -66,6 +66,10 @@ class Invitation(models.Model):
     accepted_at = models.DateTimeField(null=True, blank=True)
     accepted_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # An officer's invitation names their roster record: accepting it links the account to that one person.
+    person = models.ForeignKey(
+        "roster.Person", null=True, blank=True, on_delete=models.CASCADE, related_name="invitations"
+    )
 
     class Meta:
         ordering = ["-created_at"]

@@ -38,8 +38,11 @@ def create_user_account(*, email: str, full_name: str, password: str) -> User:
     return user
 
 
-def invite_member(*, actor: User, agency: Agency, email: str, role: str) -> tuple[Invitation, str]:
-    """Create an invitation and e-mail its link. Returns the invitation and the raw link (shown once)."""
+def invite_member(*, actor: User, agency: Agency, email: str, role: str, person: Any = None) -> tuple[Invitation, str]:
+    """Create an invitation and e-mail its link. Returns the invitation and the raw link (shown once).
+
+    `person` (a roster Person of `agency`) makes it an officer's invitation: accepting links the account to them.
+    """
     if role not in Role.values:
         raise ValidationError({"role": f"Unknown role {role!r}."})
     email = email.strip().lower()
@@ -53,6 +56,7 @@ def invite_member(*, actor: User, agency: Agency, email: str, role: str) -> tupl
         token_hash=hash_token(token),
         invited_by=actor,
         expires_at=timezone.now() + dt.timedelta(days=settings.INVITATION_VALID_DAYS),
+        person=person,
     )
     link = settings.SITE_URL + reverse("accounts:invitation", args=[token])
     context = {"invitation": invitation, "link": link, "actor": actor, "role_label": Role(role).label}
@@ -102,6 +106,10 @@ def accept_invitation(*, token: str, user: User) -> Membership:
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
+    if invitation.person_id is not None:
+        from onemind.roster.services import link_officer_account
+
+        link_officer_account(actor=user, invitation=invitation, user=user)
     log_action(
         actor=user,
         action="membership.joined" if created else "membership.invitation_reused",

@@ -37,9 +37,12 @@ def _apply_errors(form: AccountForm | NewAgencyForm, exc: ValidationError) -> No
 
 
 def landing_for(membership: Membership) -> str:
-    """Where a member starts: a partner liaison sees only their partnership, everyone else the agency overview."""
+    """Where a member starts: a partner liaison sees only their partnership, an invited officer their own training
+    record, everyone else the agency overview."""
     if membership.role == Role.PARTNER_LIAISON:
         return reverse("partnerships:partner_home", args=[membership.agency.slug])
+    if membership.role == Role.OFFICER:
+        return reverse("training:mine", args=[membership.agency.slug])
     return reverse("tenancy:overview", args=[membership.agency.slug])
 
 

@@ -26,8 +26,17 @@ class ImportBatch(models.Model):
         APPLIED = "applied", "Applied"
         FAILED = "failed", "Failed: nothing was changed"
         UNDONE = "undone", "Undone"
+        UNDO_QUEUED = "undo_queued", "Waiting to be undone"
+        UNDOING = "undoing", "Undoing"
 
-    RUNNING = (Status.PREVIEW_QUEUED, Status.PREVIEWING, Status.APPLY_QUEUED, Status.APPLYING)
+    RUNNING = (
+        Status.PREVIEW_QUEUED,
+        Status.PREVIEWING,
+        Status.APPLY_QUEUED,
+        Status.APPLYING,
+        Status.UNDO_QUEUED,
+        Status.UNDOING,
+    )
 
     agency = models.ForeignKey("tenancy.Agency", on_delete=models.PROTECT, related_name="import_batches")
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)

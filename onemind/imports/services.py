@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
+import os
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -34,6 +36,8 @@ from onemind.training.models import TrainingRecord
 
 # Files up to this many rows are previewed during the request; larger ones in the background.
 INLINE_PREVIEW_ROWS = 2000
+# Undos of up to this many changes run during the request; larger ones in the background, like apply.
+INLINE_UNDO_CHANGES = 2000
 STALE_AFTER = dt.timedelta(minutes=10)
 WRITE_CHUNK = 1000
 TRANSFER_FIELDS = ("unit", "shift", "district")
@@ -154,14 +158,59 @@ def _progress(batch: ImportBatch, phase: str) -> planning.Progress:
     return report
 
 
+class WriteProgress:
+    """Progress of an all-or-nothing write (apply or undo), kept in a small file beside the uploaded one.
+
+    The database cannot carry it: updates made inside the write transaction stay invisible to the progress page
+    until the commit, and on SQLite a second connection cannot write while the transaction holds the lock. The
+    worker already shares PRIVATE_FILES_DIR with the web processes (it reads the uploaded file from there).
+    """
+
+    def __init__(self, batch: ImportBatch, total: int, phase: str) -> None:
+        self.path = progress_path(batch)
+        self.total, self.phase = max(total, 1), phase
+        self.report(0)
+
+    def report(self, done: int) -> None:
+        tmp = self.path.with_suffix(".tmp")
+        tmp.write_text(json.dumps({"done": min(done, self.total), "total": self.total, "phase": self.phase}))
+        os.replace(tmp, self.path)  # atomic: a reader sees the old or the new figures, never half a file
+
+    @staticmethod
+    def clear_for(batch: ImportBatch) -> None:
+        progress_path(batch).unlink(missing_ok=True)
+
+
+def progress_path(batch: ImportBatch) -> Path:
+    return storage_dir() / f"{batch.stored_name}.progress.json"
+
+
+def live_progress(batch: ImportBatch) -> dict[str, Any] | None:
+    """The write phase's figures ({done, total, phase}) while an apply or undo writes; None otherwise."""
+    if batch.status not in (ImportBatch.Status.APPLYING, ImportBatch.Status.UNDOING):
+        return None
+    try:
+        data = json.loads(progress_path(batch).read_text())
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _counting(rows: Iterable[Any], report: Any, every: int = WRITE_CHUNK) -> Iterable[Any]:
+    for n, row in enumerate(rows, 1):
+        if n % every == 0:
+            report(n)
+        yield row
+
+
 def make_plan(batch: ImportBatch, *, progress: planning.Progress | None = None) -> planning.Plan:
     table = read_batch_table(batch)
     plan_fn = planning.plan_roster if batch.kind == ImportKind.ROSTER else planning.plan_training
     return plan_fn(batch.agency, table, batch.mapping, batch.options, today=timezone.localdate(), progress=progress)
 
 
-def _write_changes(batch: ImportBatch, plan: planning.Plan, *, applied: bool) -> None:
-    rows = (
+def _write_changes(batch: ImportBatch, plan: planning.Plan, *, applied: bool, progress: Any = None) -> None:
+    rows: Iterable[dict[str, Any]] = (
         {
             "batch_id": batch.pk,
             "row_number": item.row_number,
@@ -177,6 +226,8 @@ def _write_changes(batch: ImportBatch, plan: planning.Plan, *, applied: bool) ->
         for item in plan.items
         if item.action != "unchanged"
     )
+    if progress is not None:
+        rows = _counting(rows, progress)
     insert_rows(ImportChange, rows, batch_size=2000)
 
 
@@ -273,6 +324,13 @@ def checkpoint(done: int, total: int) -> None:
     """Called inside the apply transaction after each chunk; tests replace it to simulate a crash midway."""
 
 
+def _step(progress: WriteProgress | None, done: int, total: int) -> None:
+    """After each written chunk: the progress the page shows, then the crash-test hook."""
+    if progress is not None:
+        progress.report(done)
+    checkpoint(done, total)
+
+
 def apply_batch(batch: ImportBatch) -> ImportBatch:
     """Run by the worker: re-plan, compare with the preview, write everything in one transaction."""
     if batch.status not in (ImportBatch.Status.APPLY_QUEUED, ImportBatch.Status.APPLYING):
@@ -290,21 +348,22 @@ def apply_batch(batch: ImportBatch) -> ImportBatch:
             )
         if plan.counts["error"] and not batch.options.get("skip_errors_confirmed"):
             raise ImportRefused("Rows with errors were not confirmed to be skipped.")
-        ImportBatch.objects.filter(pk=batch.pk).update(
-            phase=f"Writing {sum(plan.counts[k] for k in ('create', 'update', 'separation')):,} changes "
-            "(all or nothing)",
-            rows_done=batch.rows_total,
-        )
+        changes = sum(plan.counts[k] for k in ("create", "update", "separation"))
+        phase = f"Writing {changes:,} changes (all or nothing)"
+        ImportBatch.objects.filter(pk=batch.pk).update(phase=phase, rows_done=0, heartbeat_at=timezone.now())
+        # The records first, then the change log undo reads: each about half of the writing time.
+        logged = sum(1 for item in plan.items if item.action != "unchanged")
+        written = WriteProgress(batch, changes + logged, phase)
         with transaction.atomic():
             locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
             if locked.status != ImportBatch.Status.APPLYING:
                 raise ImportRefused("This import was applied or cancelled by someone else.")
             if batch.kind == ImportKind.ROSTER:
-                _write_roster(batch, plan)
+                _write_roster(batch, plan, written)
             else:
-                _write_training(batch, plan)
+                _write_training(batch, plan, written)
             ImportChange.objects.filter(batch=batch).delete()
-            _write_changes(batch, plan, applied=True)
+            _write_changes(batch, plan, applied=True, progress=lambda n: written.report(changes + n))
             _records_changed(batch.agency)
             batch.status = ImportBatch.Status.APPLIED
             batch.applied_at = timezone.now()
@@ -325,15 +384,18 @@ def apply_batch(batch: ImportBatch) -> ImportBatch:
     except Exception as exc:
         _fail(batch, f"The import stopped with an error ({type(exc).__name__}); nothing was changed.")
         raise
+    finally:
+        WriteProgress.clear_for(batch)
     return batch
 
 
-def _chunks(items: list[Any], size: int = WRITE_CHUNK) -> Iterable[list[Any]]:
+def _chunks(items: list[Any], size: int | None = None) -> Iterable[list[Any]]:
+    size = size or WRITE_CHUNK
     for start in range(0, len(items), size):
         yield items[start : start + size]
 
 
-def _write_roster(batch: ImportBatch, plan: planning.Plan) -> None:
+def _write_roster(batch: ImportBatch, plan: planning.Plan, progress: WriteProgress | None = None) -> None:
     agency, actor, now, today = batch.agency, batch.applied_by, timezone.now(), timezone.localdate()
     designated = planning.designations(agency)
     creates = [i for i in plan.items if i.action == "create"]
@@ -389,7 +451,7 @@ def _write_roster(batch: ImportBatch, plan: planning.Plan) -> None:
                     {"reason": row.get("separation_reason", "")},
                 )
         done += len(chunk)
-        checkpoint(done, total)
+        _step(progress, done, total)
     for chunk in _chunks(updates):
         people_by_id = Person.objects.filter(agency=agency).in_bulk([i.person_id for i in chunk])
         fields: set[str] = set()
@@ -407,7 +469,7 @@ def _write_roster(batch: ImportBatch, plan: planning.Plan) -> None:
             list(people_by_id.values()), sorted(fields | {"version", "updated_at"}), batch_size=500
         )
         done += len(chunk)
-        checkpoint(done, total)
+        _step(progress, done, total)
     insert_rows(PersonEvent, events)
 
 
@@ -429,7 +491,7 @@ def _update_events(item: planning.Item, person: Person, event: Any, today: dt.da
         event(person.pk, PersonEvent.Kind.REHIRED, today, {})
 
 
-def _write_training(batch: ImportBatch, plan: planning.Plan) -> None:
+def _write_training(batch: ImportBatch, plan: planning.Plan, progress: WriteProgress | None = None) -> None:
     agency, actor, now = batch.agency, batch.applied_by, timezone.now()
     creates = [i for i in plan.items if i.action == "create"]
     updates = [i for i in plan.items if i.action == "update"]
@@ -458,7 +520,7 @@ def _write_training(batch: ImportBatch, plan: planning.Plan) -> None:
         for item, row in zip(chunk, rows, strict=True):
             item.record_id = ids[row["public_id"]]
         done += len(chunk)
-        checkpoint(done, total)
+        _step(progress, done, total)
     for chunk in _chunks(updates):
         by_id = TrainingRecord.objects.filter(agency=agency).in_bulk([i.record_id for i in chunk])
         fields: set[str] = set()
@@ -469,7 +531,7 @@ def _write_training(batch: ImportBatch, plan: planning.Plan) -> None:
                 fields.add(name)
         TrainingRecord.objects.bulk_update(list(by_id.values()), sorted(fields), batch_size=500)
         done += len(chunk)
-        checkpoint(done, total)
+        _step(progress, done, total)
 
 
 # ---- undo ---------------------------------------------------------------------------------------------------
@@ -491,11 +553,67 @@ def _from_json(name: str, value: Any) -> Any:
     return value
 
 
+def change_count(batch: ImportBatch) -> int:
+    return sum(int(batch.counts.get(k, 0)) for k in ("create", "update", "separation"))
+
+
+def request_undo(*, actor: Any, batch: ImportBatch, enqueue: bool = True) -> ImportBatch:
+    """Undo a small import now; queue a large one for the worker, whose progress the import's page shows.
+
+    `enqueue=False` leaves running `run_undo` to the caller (tests run it in-process).
+    """
+    if batch.status != ImportBatch.Status.APPLIED:
+        raise ImportRefused("Only an applied import can be undone.")
+    if change_count(batch) <= INLINE_UNDO_CHANGES:
+        return undo_batch(actor=actor, batch=batch)
+    batch.status = ImportBatch.Status.UNDO_QUEUED
+    batch.undone_by = actor
+    batch.rows_done = 0
+    batch.phase = "Waiting for the background worker"
+    batch.message = ""
+    batch.heartbeat_at = timezone.now()
+    batch.save(update_fields=["status", "undone_by", "rows_done", "phase", "message", "heartbeat_at"])
+    log_action(actor=actor, action="imports.undo_requested", obj=batch, agency=batch.agency)
+    if enqueue:
+        from onemind.imports.tasks import undo_import
+
+        _enqueue_on_commit(batch, undo_import, batch.pk)
+    return batch
+
+
+def run_undo(batch: ImportBatch) -> ImportBatch:
+    """Run by the worker. A refused or failed undo leaves the import applied, with the reason on its page."""
+    if batch.status not in (ImportBatch.Status.UNDO_QUEUED, ImportBatch.Status.UNDOING):
+        raise ImportRefused(f"Import {batch.pk} is {batch.status}, not waiting to be undone.")
+    batch.status = ImportBatch.Status.UNDOING
+    batch.phase = f"Undoing {change_count(batch):,} changes (all or nothing)"
+    batch.heartbeat_at = timezone.now()
+    batch.save(update_fields=["status", "phase", "heartbeat_at"])
+    try:
+        return undo_batch(actor=batch.undone_by or "system", batch=batch)
+    except ImportRefused as exc:
+        return _still_applied(batch, str(exc))
+    except Exception as exc:
+        _still_applied(batch, f"The undo stopped with an error ({type(exc).__name__}); nothing was changed.")
+        raise
+    finally:
+        WriteProgress.clear_for(batch)
+
+
+def _still_applied(batch: ImportBatch, message: str) -> ImportBatch:
+    batch.status = ImportBatch.Status.APPLIED
+    batch.undone_by = None
+    batch.message = message
+    batch.phase = ""
+    batch.save(update_fields=["status", "undone_by", "message", "phase"])
+    return batch
+
+
 @transaction.atomic
 def undo_batch(*, actor: Any, batch: ImportBatch) -> ImportBatch:
     """Restore the records exactly as they were before this batch, or refuse with the reason."""
     locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-    if locked.status != ImportBatch.Status.APPLIED:
+    if locked.status not in (ImportBatch.Status.APPLIED, ImportBatch.Status.UNDOING):
         raise ImportRefused("Only an applied import can be undone.")
     changes = list(ImportChange.objects.filter(batch=batch, applied=True).exclude(action=ImportChange.Action.ERROR))
     plan = _Undo(
@@ -503,15 +621,17 @@ def undo_batch(*, actor: Any, batch: ImportBatch) -> ImportBatch:
         updated=[c for c in changes if c.action != ImportChange.Action.CREATE],
     )
     _refuse_if_later_batches(batch, changes)
+    progress = WriteProgress(batch, len(changes), batch.phase) if locked.status == ImportBatch.Status.UNDOING else None
     if batch.kind == ImportKind.ROSTER:
-        _undo_roster(batch, plan)
+        _undo_roster(batch, plan, progress)
     else:
-        _undo_training(batch, plan)
+        _undo_training(batch, plan, progress)
     _records_changed(batch.agency)
     batch.status = ImportBatch.Status.UNDONE
     batch.undone_at = timezone.now()
-    batch.undone_by = actor
-    batch.save(update_fields=["status", "undone_at", "undone_by"])
+    batch.undone_by = actor if getattr(actor, "is_authenticated", False) else batch.undone_by
+    batch.phase = batch.message = ""
+    batch.save(update_fields=["status", "undone_at", "undone_by", "phase", "message"])
     log_action(
         actor=actor,
         action=f"imports.{batch.kind}_undone",
@@ -543,7 +663,7 @@ def _refuse_if_later_batches(batch: ImportBatch, changes: list[ImportChange]) ->
         )
 
 
-def _undo_roster(batch: ImportBatch, plan: _Undo) -> None:
+def _undo_roster(batch: ImportBatch, plan: _Undo, progress: WriteProgress | None = None) -> None:
     ids = [c.person_id for c in plan.created + plan.updated if c.person_id]
     current = dict(Person.objects.filter(agency=batch.agency, pk__in=ids).values_list("pk", "version"))
     changed = [c for c in plan.created + plan.updated if c.person_id and current.get(c.person_id) != c.version_after]
@@ -571,6 +691,7 @@ def _undo_roster(batch: ImportBatch, plan: _Undo) -> None:
     for chunk in _chunks(event_ids):
         delete_rows(PersonEvent, chunk)
     now = timezone.now()
+    done, total = 0, len(plan.updated) + len(created_ids)
     for chunk in _chunks(plan.updated):
         people = Person.objects.filter(agency=batch.agency).in_bulk([c.person_id for c in chunk])
         fields: set[str] = set()
@@ -582,6 +703,8 @@ def _undo_roster(batch: ImportBatch, plan: _Undo) -> None:
             person.version += 1
             person.updated_at = now
         Person.objects.bulk_update(list(people.values()), sorted(fields | {"version", "updated_at"}), batch_size=500)
+        done += len(chunk)
+        _step(progress, done, total)
     for chunk in _chunks(created_ids):
         # Plain DELETEs after clearing what points at these people: the ORM would load and signal row by row
         # (36,000 people took minutes); the compliance data version is bumped once by the caller instead.
@@ -589,16 +712,22 @@ def _undo_roster(batch: ImportBatch, plan: _Undo) -> None:
         _delete_training(TrainingRecord.objects.filter(agency=batch.agency, person_id__in=chunk))
         delete_rows(PersonEvent, list(PersonEvent.objects.filter(person_id__in=chunk).values_list("pk", flat=True)))
         delete_rows(Person, list(Person.objects.filter(agency=batch.agency, pk__in=chunk).values_list("pk", flat=True)))
+        done += len(chunk)
+        _step(progress, done, total)
 
 
-def _delete_training(records: Any) -> None:
+def _delete_training(records: Any, progress: WriteProgress | None = None, start: int = 0) -> None:
+    """Delete without loading rows; `start` is how many changes the undo had already restored (for progress)."""
     ids = list(records.values_list("pk", flat=True))
+    done = start
     for chunk in _chunks(ids):
         ImportChange.objects.filter(record_id__in=chunk).update(record=None)
         delete_rows(TrainingRecord, chunk)
+        done += len(chunk)
+        _step(progress, done, start + len(ids))
 
 
-def _undo_training(batch: ImportBatch, plan: _Undo) -> None:
+def _undo_training(batch: ImportBatch, plan: _Undo, progress: WriteProgress | None = None) -> None:
     ids = [c.record_id for c in plan.updated if c.record_id]
     records = TrainingRecord.objects.filter(agency=batch.agency).in_bulk(ids)
     for change in plan.updated:
@@ -618,7 +747,8 @@ def _undo_training(batch: ImportBatch, plan: _Undo) -> None:
             fields.add(name)
     if fields:
         TrainingRecord.objects.bulk_update(list(records.values()), sorted(fields), batch_size=500)
-    _delete_training(TrainingRecord.objects.filter(agency=batch.agency, import_batch_id=batch.pk))
+    created = TrainingRecord.objects.filter(agency=batch.agency, import_batch_id=batch.pk)
+    _delete_training(created, progress, start=len(plan.updated))
 
 
 def _records_changed(agency: Agency) -> None:
@@ -633,15 +763,29 @@ def _records_changed(agency: Agency) -> None:
 
 def mark_stale(batch: ImportBatch) -> ImportBatch:
     """A batch whose worker died (process killed) is marked failed; its transaction left the records unchanged."""
-    if batch.status not in (ImportBatch.Status.PREVIEWING, ImportBatch.Status.APPLYING):
+    if batch.status not in (ImportBatch.Status.PREVIEWING, ImportBatch.Status.APPLYING, ImportBatch.Status.UNDOING):
         return batch
-    if batch.heartbeat_at and timezone.now() - batch.heartbeat_at < STALE_AFTER:
+    beat = _last_sign_of_life(batch)
+    if beat and timezone.now() - beat < STALE_AFTER:
         return batch
+    if batch.status == ImportBatch.Status.UNDOING:
+        return _still_applied(
+            batch, "The undo stopped before it finished (the worker was interrupted). Nothing was changed; undo again."
+        )
     return _fail(
         batch,
         "The import stopped before it finished (the worker was interrupted). Nothing was changed; "
         "preview and apply the file again.",
     )
+
+
+def _last_sign_of_life(batch: ImportBatch) -> dt.datetime | None:
+    """The heartbeat, or the write-progress file's last change while a long transaction writes."""
+    try:
+        written = dt.datetime.fromtimestamp(progress_path(batch).stat().st_mtime, tz=dt.UTC)
+    except OSError:
+        return batch.heartbeat_at
+    return max(written, batch.heartbeat_at) if batch.heartbeat_at else written
 
 
 def validate_options(kind: str, options: dict[str, Any]) -> None:

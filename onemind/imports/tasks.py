@@ -26,3 +26,10 @@ def apply_import(batch_id: int) -> None:
     batch = _batch(batch_id)
     with scope(agency=batch.agency):
         services.apply_batch(batch)
+
+
+@task()
+def undo_import(batch_id: int) -> None:
+    batch = _batch(batch_id)
+    with scope(agency=batch.agency):
+        services.run_undo(batch)

@@ -32,6 +32,14 @@ def _batch(request: AgencyRequest, batch_id: uuid.UUID, *, write: bool) -> Impor
     return services.mark_stale(batch)
 
 
+def _with_live_progress(batch: ImportBatch) -> ImportBatch:
+    live = services.live_progress(batch)
+    if live is not None:
+        # The write phase's figures (shown only, never saved: the write transaction owns the batch row).
+        batch.rows_done, batch.rows_total, batch.phase = live["done"], live["total"], live["phase"]
+    return batch
+
+
 def _to_detail(batch: ImportBatch) -> HttpResponse:
     return redirect("imports:detail", agency_slug=batch.agency.slug, batch_id=batch.public_id)
 
@@ -88,7 +96,7 @@ def mapping(request: AgencyRequest, batch_id: uuid.UUID) -> HttpResponse:
 
 @agency_view(roles.ROSTER_READ)
 def detail(request: AgencyRequest, batch_id: uuid.UUID) -> HttpResponse:
-    batch = _batch(request, batch_id, write=False)
+    batch = _with_live_progress(_batch(request, batch_id, write=False))
     show = request.GET.get("show", "all")
     show = show if show in selectors.SHOW else "all"
     page = Paginator(selectors.changes_for(batch, show), 50).get_page(request.GET.get("page"))
@@ -113,7 +121,7 @@ def detail(request: AgencyRequest, batch_id: uuid.UUID) -> HttpResponse:
 
 @agency_view(roles.ROSTER_READ)
 def progress(request: AgencyRequest, batch_id: uuid.UUID) -> HttpResponse:
-    batch = _batch(request, batch_id, write=False)
+    batch = _with_live_progress(_batch(request, batch_id, write=False))
     response = render(request, "imports/_progress.html", {"agency": request.access.agency, "batch": batch})
     if not batch.is_running and request.headers.get("HX-Request"):
         response["HX-Refresh"] = "true"
@@ -145,11 +153,14 @@ def apply(request: AgencyRequest, batch_id: uuid.UUID) -> HttpResponse:
 def undo(request: AgencyRequest, batch_id: uuid.UUID) -> HttpResponse:
     batch = _batch(request, batch_id, write=True)
     try:
-        services.undo_batch(actor=request.user, batch=batch)
+        batch = services.request_undo(actor=request.user, batch=batch)
     except services.ImportRefused as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, "The import was undone: the records are as they were before it.")
+        if batch.status == ImportBatch.Status.UNDONE:
+            messages.success(request, "The import was undone: the records are as they were before it.")
+        else:
+            messages.info(request, "The import is being undone. This page shows its progress.")
     return _to_detail(batch)
 
 

@@ -133,3 +133,15 @@ class PositionForm(forms.Form):
 
 
 PositionFormSet = forms.formset_factory(PositionForm, extra=3)
+
+
+class InviteOfficerForm(forms.Form):
+    email = forms.EmailField(
+        label="The officer's e-mail address",
+        max_length=254,
+        help_text="They get a link, valid for 14 days, to see their own training record and send certificates.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        style_uswds(self)

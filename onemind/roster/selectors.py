@@ -1,37 +1,45 @@
-"""Reads of the roster: the list page's query, the roster on a past date."""
+"""Reads of the roster: the list page's query and training states, the roster on a past date."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+import json
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db import connection
+from django.db.models import Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from onemind.lib.dates import add_months
+from onemind.compliance.engine import Edition, Training, histories_on
+from onemind.compliance.engine_people import Courses
+from onemind.compliance.loader import course_catalog, current_pledge_row
+from onemind.compliance.loader import edition_for as edition_for_pledge
 from onemind.roster.models import Person, PersonEvent, PersonStatus
 from onemind.tenancy.models import Agency
-from onemind.training.models import CourseType, TrainingRecord
+from onemind.training.models import TrainingRecord
+from onemind.training.selectors import PersonCertificates, certificates_from_history, compile_standing_courses
 
 PAGE_SIZE = 50
-MHFA_VALID_MONTHS = 36
 
 TRAINING_STATES = {
-    "no_mhfa": "No MHFA",
     "mhfa_current": "MHFA current",
+    "mhfa_expiring": "MHFA expiring within 90 days",
     "mhfa_expired": "MHFA expired",
+    "no_mhfa": "No MHFA",
     "cit": "CIT trained",
     "no_cit": "No CIT",
 }
-# Conditions on the annotations of with_training_state.
-_TRAINING_FILTERS = {
-    "no_mhfa": Q(has_mhfa=False),
-    "mhfa_current": Q(has_mhfa=True, mhfa_recent=True),
-    "mhfa_expired": Q(has_mhfa=True, mhfa_recent=False),
-    "cit": Q(has_cit=True),
-    "no_cit": Q(has_cit=False),
+# state → (does a person's standing match it, is the filter "these people" (True) or "everyone but these")
+_STATE_TESTS: dict[str, tuple[Callable[[PersonCertificates], bool], bool]] = {
+    "mhfa_current": (lambda c: c.mhfa.current, True),
+    "mhfa_expiring": (lambda c: c.mhfa_state == "expiring", True),
+    "mhfa_expired": (lambda c: c.mhfa_state == "expired", True),
+    "no_mhfa": (lambda c: c.mhfa.ever_trained, False),
+    "cit": (lambda c: c.cit.current, True),
+    "no_cit": (lambda c: c.cit.current, False),
 }
 ORDERINGS = {
     "name": ("last_name", "first_name", "id"),
@@ -41,35 +49,87 @@ ORDERINGS = {
 }
 
 
-def _accepted(person_ref: str = "pk") -> QuerySet[TrainingRecord]:
-    return TrainingRecord.objects.filter(
-        person=OuterRef(person_ref), status=TrainingRecord.Status.ACCEPTED, course_type__approved=True
-    )
+@dataclass(frozen=True)
+class TrainingContext:
+    """What judging people's training needs, loaded once per page: the edition and the course codes."""
+
+    on: dt.date
+    edition: Edition
+    codes: dict[int, str]  # course type id → code, only the codes MHFA/CIT standing depends on
+    courses: tuple[Courses, Courses, Courses]
 
 
-def with_training_state(people: QuerySet[Person], today: dt.date | None = None) -> QuerySet[Person]:
-    """Annotate `has_mhfa`, `mhfa_current` and `has_cit` with EXISTS subqueries (no per-row queries).
+def training_context(agency: Agency, on: dt.date | None = None) -> TrainingContext:
+    """Three small queries whatever the roster size: pledge (+ edition), course catalog, default edition."""
+    catalog = course_catalog()
+    edition = edition_for_pledge(current_pledge_row(agency), catalog)
+    relevant = edition.mhfa_codes | edition.recert_codes | edition.s4_accepts | edition.s4_designated_accepts
+    codes = {pk: code for pk, code in catalog.codes.items() if code in relevant}
+    return TrainingContext(on or timezone.localdate(), edition, codes, compile_standing_courses(edition))
 
-    "MHFA current" here is: an approved MHFA course, or an MHFA recertification, completed within the last
-    36 months, by a person who has ever completed the full course. The person page shows the compliance
-    engine's exact answer (which also checks that each recertification came before the certificate lapsed).
+
+def training_standings(
+    agency: Agency, ctx: TrainingContext, person_ids: Iterable[int] | None = None
+) -> dict[int, PersonCertificates]:
+    """The compliance engine's MHFA/CIT standing of everyone with accepted training (or of `person_ids`).
+
+    One query for the records, then the engine's own per-person rule (renewal by recertification only while the
+    certificate is current), so the roster list says exactly what the dashboard and the person's page say.
+    People missing from the result have never been trained.
     """
-    today = today or timezone.localdate()
-    cutoff = add_months(today, -MHFA_VALID_MONTHS)
-    mhfa = _accepted().filter(course_type__family=CourseType.Family.MHFA)
-    recent = _accepted().filter(
-        course_type__family__in=[CourseType.Family.MHFA, CourseType.Family.MHFA_RECERT], completed_on__gt=cutoff
+    records = TrainingRecord.objects.filter(
+        agency=agency, status=TrainingRecord.Status.ACCEPTED, course_type_id__in=list(ctx.codes)
     )
-    cit = _accepted().filter(
-        Q(course_type__family=CourseType.Family.CIT)
-        | Q(course_type__family=CourseType.Family.CIT_DISPATCH, person__sworn=False)
-    )
-    return people.annotate(has_mhfa=Exists(mhfa), has_cit=Exists(cit), mhfa_recent=Exists(recent))
+    ids = None if person_ids is None else list(person_ids)
+    if ids is not None:
+        records = records.filter(person_id__in=ids)
+    codes = ctx.codes
+    trainings = [
+        Training(person_id, codes[course_id], completed_on)
+        for person_id, course_id, completed_on in records.order_by().values_list(
+            "person_id", "course_type_id", "completed_on"
+        )
+    ]
+    # Non-sworn staff are the few: one narrow query instead of joining every record to its person.
+    civilians = Person.objects.filter(agency=agency, sworn=False)
+    if ids is not None:
+        civilians = civilians.filter(pk__in=ids)
+    non_sworn = set(civilians.values_list("pk", flat=True))
+    return {
+        int(pk): certificates_from_history(history, pk not in non_sworn, ctx.on, ctx.edition, ctx.courses)
+        for pk, history in histories_on(trainings, ctx.on).items()
+    }
+
+
+def attach_training_state(people: list[Person], agency: Agency, ctx: TrainingContext | None = None) -> list[Person]:
+    """Set `person.training` (a PersonCertificates) on each person of a page: one query for the page."""
+    ctx = ctx or training_context(agency)
+    standings = training_standings(agency, ctx, [p.pk for p in people]) if people else {}
+    never = certificates_from_history((), True, ctx.on, ctx.edition, ctx.courses)
+    for person in people:
+        person.training = standings.get(person.pk, never)  # type: ignore[attr-defined]
+    return people
+
+
+def _ids_in(ids: Iterable[int]) -> RawSQL:
+    """`pk__in` for any number of ids in ONE query parameter (a JSON array): a 36,000-person agency would
+    otherwise exceed SQLite's limit on parameters."""
+    payload = json.dumps(sorted(ids))
+    if connection.vendor == "postgresql":
+        return RawSQL("SELECT (jsonb_array_elements_text(%s::jsonb))::bigint", [payload])
+    return RawSQL("SELECT value FROM json_each(%s)", [payload])
+
+
+def _training_filter(people: QuerySet[Person], agency: Agency, state: str) -> QuerySet[Person]:
+    test, include = _STATE_TESTS[state]
+    standings = training_standings(agency, training_context(agency))
+    ids = [pk for pk, standing in standings.items() if test(standing)]
+    return people.filter(pk__in=_ids_in(ids)) if include else people.exclude(pk__in=_ids_in(ids))
 
 
 def roster_list(agency: Agency, params: Mapping[str, str]) -> QuerySet[Person]:
     """The roster list: search (name, employee or badge number), filters and ordering from GET parameters."""
-    people = with_training_state(Person.objects.filter(agency=agency))
+    people: QuerySet[Person] = Person.objects.filter(agency=agency)
     q = params.get("q", "").strip()
     if q:
         condition = Q(employee_number__iexact=q) | Q(badge_number__iexact=q)
@@ -90,9 +150,8 @@ def roster_list(agency: Agency, params: Mapping[str, str]) -> QuerySet[Person]:
         people = people.exclude(status=PersonStatus.SEPARATED)
     elif status in PersonStatus.values:
         people = people.filter(status=status)
-    training_filter = _TRAINING_FILTERS.get(params.get("training", ""))
-    if training_filter is not None:
-        people = people.filter(training_filter)
+    if params.get("training", "") in _STATE_TESTS:
+        people = _training_filter(people, agency, params["training"])
     return people.order_by(*ORDERINGS.get(params.get("order", ""), ORDERINGS["name"]))
 
 

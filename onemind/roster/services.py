@@ -317,3 +317,54 @@ def set_designated_positions(
         after={"positions": sorted(wanted.values()), "people_changed": len(changed)},
     )
     return len(changed)
+
+
+# ---- officer self-service -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def invite_officer(*, actor: Any, person: Person, email: str) -> tuple[Any, str]:
+    """E-mail `person` an invitation to see their own record and upload certificates (nothing else of the agency).
+
+    Returns the invitation and its link. The address is kept on the person, as the form's help text says.
+    """
+    from onemind.accounts.services import invite_member
+    from onemind.tenancy.roles import Role
+
+    if person.status == PersonStatus.SEPARATED:
+        raise ValidationError({"email": f"{person.full_name} is separated: separated officers have no access."})
+    if person.user_id is not None:
+        raise ValidationError({"email": f"{person.full_name} already has an account linked to this record."})
+    email = email.strip().lower()
+    invitation, link = invite_member(actor=actor, agency=person.agency, email=email, role=Role.OFFICER, person=person)
+    if person.email != email:
+        person.email = email
+        person.version += 1  # an import's undo must not silently put the old address back
+        person.save(update_fields=["email", "version", "updated_at"])
+    log_action(
+        actor=actor,
+        action="roster.officer_invited",
+        obj=person,
+        agency=person.agency,
+        after={"email": email, "expires_at": invitation.expires_at.isoformat()},
+    )
+    return invitation, link
+
+
+def link_officer_account(*, actor: Any, invitation: Any, user: Any) -> Person:
+    """Called when an officer accepts their invitation: the account now sees this one roster record."""
+    from django_scopes import scope
+
+    from onemind.accounts.services import InvitationError
+
+    with scope(agency=invitation.agency):
+        person = Person.objects.select_for_update().get(pk=invitation.person_id, agency=invitation.agency)
+        if person.user_id not in (None, user.pk):
+            raise InvitationError("This roster record is already linked to another account. Ask your coordinator.")
+        person.user = user
+        person.version += 1
+        person.save(update_fields=["user", "version", "updated_at"])
+        log_action(
+            actor=actor, action="roster.officer_linked", obj=person, agency=person.agency, after={"user": user.email}
+        )
+    return person

@@ -13,6 +13,7 @@ urlpatterns = [
     path("<uuid:person_id>/edit/", views.edit, name="edit"),
     path("<uuid:person_id>/separate/", views.separate, name="separate"),
     path("<uuid:person_id>/rehire/", views.rehire, name="rehire"),
+    path("<uuid:person_id>/invite/", views.invite_officer, name="invite_officer"),
     path("<uuid:person_id>/exemptions/add/", views.add_exemption, name="add_exemption"),
     path("<uuid:person_id>/exemptions/<int:exemption_id>/end/", views.end_exemption, name="end_exemption"),
 ]

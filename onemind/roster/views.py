@@ -18,7 +18,15 @@ from onemind.lib.spreadsheet import export_response
 from onemind.roster import selectors, services
 from onemind.roster.columns import ROSTER_COLUMNS
 from onemind.roster.exports import roster_rows
-from onemind.roster.forms import EndExemptionForm, ExemptionForm, PersonForm, PositionFormSet, RehireForm, SeparateForm
+from onemind.roster.forms import (
+    EndExemptionForm,
+    ExemptionForm,
+    InviteOfficerForm,
+    PersonForm,
+    PositionFormSet,
+    RehireForm,
+    SeparateForm,
+)
 from onemind.roster.models import DesignatedPosition, Exemption, Person, PersonStatus
 from onemind.tenancy import roles
 from onemind.tenancy.access import AgencyRequest, agency_view
@@ -43,6 +51,7 @@ def roster_list(request: AgencyRequest) -> HttpResponse:
     if not params["status"]:
         params["status"] = "current"
     page = Paginator(selectors.roster_list(agency, params), selectors.PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = selectors.attach_training_state(list(page.object_list), agency)
     query_string = urlencode({k: v for k, v in params.items() if v})
     context = {
         "agency": agency,
@@ -84,6 +93,7 @@ def detail(request: AgencyRequest, person_id: object) -> HttpResponse:
             "exemptions": person.exemptions.select_related("approved_by"),
             "audit": audit_for_object(person).select_related("actor")[:100],
             "end_form": EndExemptionForm(),
+            "officer_invitation": person.invitations.order_by("-created_at").first(),
         },
     )
 
@@ -123,6 +133,25 @@ def edit(request: AgencyRequest, person_id: object) -> HttpResponse:
             return redirect("roster:detail", agency_slug=agency.slug, person_id=person.public_id)
     title = f"Edit {person.full_name}"
     return render(request, "roster/form.html", {"agency": agency, "form": form, "title": title, "person": person})
+
+
+@agency_view(roles.ROSTER_WRITE)
+def invite_officer(request: AgencyRequest, person_id: object) -> HttpResponse:
+    """Invite the officer to see their own record and send certificates (their account sees nothing else)."""
+    agency = request.access.agency
+    person = _person(request, person_id)
+    form = InviteOfficerForm(request.POST or None, initial={"email": person.email})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.invite_officer(actor=request.user, person=person, email=form.cleaned_data["email"])
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
+            return redirect("roster:detail", agency_slug=agency.slug, person_id=person.public_id)
+    title = f"Invite {person.full_name} to see their training record"
+    context = {"agency": agency, "form": form, "title": title, "person": person, "submit_label": "Send invitation"}
+    return render(request, "roster/form.html", context)
 
 
 @agency_view(roles.ROSTER_WRITE)

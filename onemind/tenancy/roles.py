@@ -14,6 +14,7 @@ class Role(models.TextChoices):
     AGENCY_VIEWER = "agency_viewer", "Agency viewer"
     PARTNER_LIAISON = "partner_liaison", "Partner liaison"
     COURSE_PROVIDER = "course_provider", "Course provider"
+    OFFICER = "officer", "Officer (own record only)"
 
 
 AGENCY_READ = "agency:read"
@@ -59,6 +60,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.PARTNER_LIAISON: frozenset({PARTNERSHIP_CONFIRM}),
     # Course providers act on their own sessions, not on an agency's records.
     Role.COURSE_PROVIDER: frozenset(),
+    # An invited officer sees only the roster record linked to their account (checked on the object).
+    Role.OFFICER: frozenset(),
 }
 
 # Campaign staff see every agency's profile and figures; personnel-level data needs an audited grant.

@@ -87,3 +87,21 @@ class ClassForm(SessionFields):
 
 class RejectForm(forms.Form):
     reason = forms.CharField(label="Reason for rejecting", max_length=300)
+
+
+class OwnCertificateForm(SessionFields):
+    """What an officer sends with their certificate; the coordinator checks it before it counts."""
+
+    certificate_number = forms.CharField(max_length=80, required=False)
+    certificate = forms.FileField(
+        label="Certificate file",
+        help_text=f"A PDF, PNG or JPEG scan or photo, at most {MAX_UPLOAD_BYTES // 1_048_576} MB.",
+    )
+    field_order = ["course_type", "completed_on", "hours", "certificate_number", "provider", "certificate"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["instructor"], self.fields["format"]
+        self.fields["course_type"].queryset = CourseType.objects.filter(approved=True).order_by("family", "code")  # type: ignore[attr-defined]
+        style_uswds(self)
+        self.fields["certificate"].widget.attrs["accept"] = ".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg"

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from onemind.compliance.engine import Certificate, Edition, Training, certificate_on
+from onemind.compliance.engine import Certificate, Edition, Training, histories_on
+from onemind.compliance.engine_people import Courses, History, certificate_from_history, compile_courses
 from onemind.roster.models import Person
 from onemind.tenancy.models import Agency
 from onemind.training.models import TrainingRecord
@@ -57,8 +58,50 @@ def edition_for(agency: Agency) -> Edition:
 
 @dataclass(frozen=True)
 class PersonCertificates:
+    """A person's MHFA and CIT standing on one date, as the compliance engine judges it."""
+
     mhfa: Certificate
     cit: Certificate
+    # Certificates current on the date but ending on or before this day are "expiring" (the engine's window).
+    expiring_by: dt.date | None = None
+
+    @property
+    def mhfa_state(self) -> str:
+        """One of none / current / expiring / expired: the roster list's MHFA filter values and badges."""
+        if not self.mhfa.ever_trained:
+            return "none"
+        if not self.mhfa.current:
+            return "expired"
+        ends = self.mhfa.expires_on
+        if ends is not None and self.expiring_by is not None and ends <= self.expiring_by:
+            return "expiring"
+        return "current"
+
+
+def cit_courses_for(edition: Edition, sworn: bool) -> frozenset[str]:
+    """CIT courses that count for this person: the sworn set, or the designated non-sworn set (with CIT-911)."""
+    return edition.s4_accepts if sworn else edition.s4_designated_accepts
+
+
+def certificates_from_history(
+    history: History, sworn: bool, on: dt.date, edition: Edition, courses: tuple[Courses, Courses, Courses]
+) -> PersonCertificates:
+    """The engine's standing from a date-sorted history (see `compile_standing_courses` for `courses`)."""
+    mhfa, cit_sworn, cit_designated = courses
+    return PersonCertificates(
+        mhfa=certificate_from_history(history, on, mhfa),
+        cit=certificate_from_history(history, on, cit_sworn if sworn else cit_designated),
+        expiring_by=on + dt.timedelta(days=edition.expiring_window_days),
+    )
+
+
+def compile_standing_courses(edition: Edition) -> tuple[Courses, Courses, Courses]:
+    """Compiled once per page: MHFA, CIT for sworn officers, CIT for designated non-sworn staff."""
+    return (
+        compile_courses(edition, edition.mhfa_codes),
+        compile_courses(edition, cit_courses_for(edition, True)),
+        compile_courses(edition, cit_courses_for(edition, False)),
+    )
 
 
 def certificates_for(
@@ -71,7 +114,5 @@ def certificates_for(
         for r in records
         if r.status == TrainingRecord.Status.ACCEPTED
     ]
-    return PersonCertificates(
-        mhfa=certificate_on(trainings, on, edition, edition.mhfa_codes),
-        cit=certificate_on(trainings, on, edition, edition.s4_accepts),
-    )
+    history = histories_on(trainings, on).get(person.pk, [])
+    return certificates_from_history(history, person.sworn, on, edition, compile_standing_courses(edition))

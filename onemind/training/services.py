@@ -203,3 +203,38 @@ def log_certificate_download(*, actor: Any, record: TrainingRecord) -> None:
 def details_from(data: Mapping[str, Any]) -> dict[str, Any]:
     """The optional record fields present in a form's cleaned data."""
     return {name: data[name] for name in RECORD_FIELDS if name in data and data[name] not in (None,)}
+
+
+@transaction.atomic
+def submit_own_training(
+    *,
+    actor: Any,
+    person: Person,
+    course_type: CourseType,
+    completed_on: dt.date,
+    certificate_file: str,
+    **details: Any,
+) -> TrainingRecord:
+    """An officer sends their own certificate: a pending record the coordinator accepts or rejects."""
+    if person.user_id is None or getattr(actor, "pk", None) != person.user_id:
+        raise ValidationError("Only the officer linked to this record can send a certificate for it.")
+    if not certificate_file:
+        raise ValidationError({"certificate": "Attach the certificate."})
+    record = record_training(
+        actor=actor,
+        person=person,
+        course_type=course_type,
+        completed_on=completed_on,
+        status=TrainingRecord.Status.PENDING,
+        source=TrainingRecord.Source.SELF,
+        certificate_file=certificate_file,
+        **details,
+    )
+    log_action(
+        actor=actor,
+        action="training.certificate_submitted",
+        obj=record,
+        agency=record.agency,
+        reason=f"{course_type.code} completed {completed_on:%Y-%m-%d}, sent by the officer for acceptance",
+    )
+    return record

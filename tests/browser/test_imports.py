@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django_scopes import scopes_disabled
 from django_tasks_db.models import DBTaskResult
 
+from onemind.imports import services
 from onemind.imports.bench import synthetic_roster
 from onemind.imports.models import ImportBatch
 from onemind.roster.models import Person
@@ -25,7 +26,7 @@ def _private_files(settings: Any, tmp_path: Path) -> None:
 
 
 def test_a_coordinator_imports_a_roster_sees_progress_and_undoes_it(
-    cast: Cast, page: Any, live_server: Any, screenshot: Any, tmp_path: Path
+    cast: Cast, page: Any, live_server: Any, screenshot: Any, tmp_path: Path, monkeypatch: Any
 ) -> None:
     roster = tmp_path / "springfield_roster.csv"
     lines = synthetic_roster(2000).decode().split("\r\n")
@@ -75,9 +76,16 @@ def test_a_coordinator_imports_a_roster_sees_progress_and_undoes_it(
     assert_accessible(page)
     screenshot("imports_5_applied")
 
+    # Undoing 1,999 changes runs in the request; a larger undo goes to the worker with a progress bar like apply.
+    monkeypatch.setattr(services, "INLINE_UNDO_CHANGES", 1000)
     page.get_by_role("button", name="Undo this import").click()
-    assert page.get_by_text("The import was undone").is_visible()
+    assert page.get_by_text("The import is being undone").is_visible()
+    assert page.get_by_role("progressbar", name="Import progress").is_visible()
+    assert_accessible(page)
+    screenshot("imports_6_undo_progress")
+    call_command("db_worker", "--batch", "--no-startup-delay")
+    page.get_by_text("Undone", exact=True).first.wait_for(timeout=15000)  # the poll reloads the page
     with scopes_disabled():
         assert Person.objects.filter(agency=cast.agency).count() == 0
     assert_accessible(page)
-    screenshot("imports_6_undone")
+    screenshot("imports_7_undone")

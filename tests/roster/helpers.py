@@ -40,3 +40,8 @@ def make_training(
             completed_on=on,
             **fields,
         )
+
+
+def make_officer(cast: Any, **fields: Any) -> Person:
+    """The cast's officer account linked to a new person on the home agency's roster (as after accepting)."""
+    return make_person(cast.agency, user=cast.officer, email=cast.officer.email, **fields)
