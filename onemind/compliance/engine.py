@@ -191,11 +191,22 @@ class _Context:
     window_end: date
 
 
-def evaluate(records: AgencyRecords, on: date, edition: Edition, *, detail: bool = True) -> AgencyResult:
+def evaluate(
+    records: AgencyRecords,
+    on: date,
+    edition: Edition,
+    *,
+    detail: bool = True,
+    histories: Mapping[PersonId, History] | None = None,
+) -> AgencyResult:
     """Judge one agency on ``on`` under ``edition``, in time linear in its records.
 
     ``detail=False`` keeps every number and explanation but skips the per-person lists (missing, expiring,
     due), which is what a campaign-wide run needs.
+
+    ``histories`` may replace ``records.trainings`` with what ``histories_on(trainings, on)`` returns (each
+    person's trainings completed on or before ``on``, oldest first): a loader that reads them straight from
+    database rows saves building a Training per row. It may hold other agencies' people too.
     """
     pledge = records.pledge if records.pledge is not None and records.pledge.pledged_on <= on else None
     ctx = _Context(
@@ -205,7 +216,7 @@ def evaluate(records: AgencyRecords, on: date, edition: Edition, *, detail: bool
         deadline=None if pledge is None else deadline_of(pledge),
         window_end=on + timedelta(days=edition.expiring_window_days),
     )
-    s3, s4 = _tally_people(records, ctx, detail)
+    s3, s4 = _tally_people(records, ctx, detail, histories)
     strategies = (
         partnership_result(records.partnerships, on, edition),
         policy_result(records.policies, on, edition),
@@ -244,7 +255,9 @@ def evaluate_many(
     return {key: evaluate(rec, on, editions[key], detail=detail) for key, rec in records_by_agency.items()}
 
 
-def _tally_people(records: AgencyRecords, ctx: _Context, detail: bool) -> tuple[list[_Tally], list[_Tally]]:
+def _tally_people(
+    records: AgencyRecords, ctx: _Context, detail: bool, histories: Mapping[PersonId, History] | None
+) -> tuple[list[_Tally], list[_Tally]]:
     edition = ctx.edition
     s3_sworn = _Tally(SWORN, compile_courses(edition, edition.s3_accepts), edition.s3_target_percent, detail)
     s4_sworn = _Tally(SWORN, compile_courses(edition, edition.s4_accepts), edition.s4_target_percent, detail)
@@ -258,7 +271,8 @@ def _tally_people(records: AgencyRecords, ctx: _Context, detail: bool) -> tuple[
         courses = compile_courses(edition, edition.s4_designated_accepts)
         s4_designated = _Tally(DESIGNATED, courses, edition.s4_target_percent, detail)
         s4.append(s4_designated)
-    histories = histories_on(records.trainings, ctx.on)
+    if histories is None:
+        histories = histories_on(records.trainings, ctx.on)
     no_history: History = ()
     on, grace_days = ctx.on, edition.new_hire_grace_days
     for person in records.people:

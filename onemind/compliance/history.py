@@ -13,7 +13,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from onemind.compliance.engine import CIT, MHFA, PARTNERSHIP, POLICY, AgencyResult, State, Status, evaluate
+from onemind.compliance.engine import (
+    CIT,
+    MHFA,
+    PARTNERSHIP,
+    POLICY,
+    AgencyResult,
+    PersonId,
+    State,
+    Status,
+    evaluate,
+)
 from onemind.compliance.loader import AgencyData
 from onemind.compliance.models import ComplianceSnapshot
 
@@ -75,8 +85,23 @@ def point_from(result: AgencyResult) -> HistoryPoint:
 
 
 def compute_history(data: AgencyData, dates: Sequence[dt.date]) -> list[HistoryPoint]:
-    """Figures on each date, judged in memory on the records already loaded (no query per month)."""
-    return [point_from(evaluate(data.records_on(day), day, data.edition, detail=False)) for day in dates]
+    """Figures on each date, judged in memory on the records already loaded (no query per month).
+
+    The dates are walked in order and each person's training history grows with them, so trainings are sorted
+    once rather than regrouped for every month (what ``evaluate`` would otherwise do from ``records.trainings``).
+    """
+    ordered = sorted((t.completed_on, t.course_code, t.person_id) for t in data.records.trainings)
+    histories: dict[PersonId, list[tuple[dt.date, str]]] = {}
+    points: dict[dt.date, HistoryPoint] = {}
+    taken = 0
+    for day in sorted(set(dates)):
+        while taken < len(ordered) and ordered[taken][0] <= day:
+            completed_on, code, person_id = ordered[taken]
+            histories.setdefault(person_id, []).append((completed_on, code))
+            taken += 1
+        result = evaluate(data.records_on(day), day, data.edition, detail=False, histories=histories)
+        points[day] = point_from(result)
+    return [points[day] for day in dates]
 
 
 def cached_history(

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from django.db.models import Q
 from django.utils import timezone
 
 from onemind.compliance.engine import (
@@ -26,6 +27,7 @@ from onemind.compliance.engine import (
     Exemption,
     Partnership,
     Person,
+    PersonId,
     Pledge,
     Policy,
     Training,
@@ -256,6 +258,109 @@ def load_many(
             )
             chunk_editions[agency_id] = editions[edition_id] if edition_id in editions else default
         yield records, chunk_editions
+
+
+# What a figures-only evaluation reads of a person: no names, no shift/unit/district.
+CAMPAIGN_PERSON_COLUMNS = (
+    "agency_id",
+    "id",
+    "sworn",
+    "designated_mhfa",
+    "designated_cit",
+    "hire_date",
+    "separation_date",
+)
+
+
+@dataclass(frozen=True)
+class CampaignChunk:
+    """Figures-only inputs for a chunk of agencies on one date (see ``load_campaign``)."""
+
+    records: dict[int, AgencyRecords]
+    editions: dict[int, Edition]
+    # person id -> [(completed_on, course code)] up to the date, oldest first: ``evaluate(histories=...)``.
+    histories: dict[PersonId, list[tuple[dt.date, str]]]
+
+
+def load_campaign(agency_ids: Iterable[int], on: dt.date, *, chunk: int = CHUNK_AGENCIES) -> Iterator[CampaignChunk]:
+    """``load_many`` cut down to what the figures on ``on`` need, for a campaign-wide run.
+
+    The same queries per chunk, but: people who cannot count on ``on`` (separated by then, not yet hired, or
+    neither sworn nor designated and never sworn) are left out, which the engine would do anyway; trainings are
+    read up to ``on`` only and go straight into per-person histories instead of one Training object per row; no
+    names, shifts, units or districts are read.
+    """
+    ids = sorted(set(agency_ids))
+    catalog = course_catalog()
+    codes = catalog.codes
+    rows = list(RuleEdition.objects.order_by("-is_default", "code"))
+    editions = {row.pk: edition_from_row(row, catalog) for row in rows}
+    default = editions[rows[0].pk]
+    accepted = TrainingRecord.Status.ACCEPTED
+    for start in range(0, len(ids), chunk):
+        part = ids[start : start + chunk]
+        lo, hi = part[0], part[-1]
+
+        def in_range(qs: Any, lo: int = lo, hi: int = hi) -> Any:
+            return qs.filter(agency_id__gte=lo, agency_id__lte=hi)
+
+        pledges = {
+            agency_id: (edition_id, Pledge(pledged_on=pledged_on, months=months, recognized_on=recognized_on))
+            for agency_id, edition_id, pledged_on, months, recognized_on in in_range(
+                PledgeRow.objects.filter(superseded_at__isnull=True)
+            ).values_list("agency_id", "edition_id", "pledged_on", "committed_months", "agency__recognized_on")
+        }
+        exemptions = _exemptions(in_range(ExemptionRow.objects.all()))
+        changes = _sworn_changes(in_range(PersonEvent.objects.all()))
+        histories: dict[PersonId, list[tuple[dt.date, str]]] = {}
+        training_rows = (
+            in_range(TrainingRecord.objects.filter(status=accepted, completed_on__lte=on))
+            .order_by()
+            .values_list("person_id", "course_type_id", "completed_on")
+            .iterator(chunk_size=50_000)
+        )
+        for person_id, course_id, completed_on in training_rows:
+            entry = (completed_on, codes[course_id])
+            history = histories.get(person_id)
+            if history is None:
+                histories[person_id] = [entry]
+            else:
+                history.append(entry)
+        for history in histories.values():
+            if len(history) > 1:
+                history.sort()
+        people: dict[int, list[Person]] = defaultdict(list)
+        in_post = Q(hire_date__isnull=True) | Q(hire_date__lte=on)
+        not_gone = Q(separation_date__isnull=True) | Q(separation_date__gt=on)
+        no_exemptions: tuple[Exemption, ...] = ()
+        for agency_id, pk, sworn, d_mhfa, d_cit, hired, separated in (
+            in_range(PersonRow.objects.filter(in_post, not_gone))
+            .order_by()
+            .values_list(*CAMPAIGN_PERSON_COLUMNS)
+            .iterator(chunk_size=20_000)
+        ):
+            changed = changes.get(pk)
+            if changed:
+                sworn = _sworn_on(changed, on, sworn)
+            elif not (sworn or d_mhfa or d_cit):
+                continue
+            people[agency_id].append(
+                Person(pk, "", sworn, d_mhfa, d_cit, hired, separated, exemptions.get(pk, no_exemptions))
+            )
+        partnerships, policies = _partnerships(part), _policies(part)
+        verified_pledges = _with_verification({a: pledges.get(a, (None, None))[1] for a in part}, part)
+        records: dict[int, AgencyRecords] = {}
+        chunk_editions: dict[int, Edition] = {}
+        for agency_id in part:
+            edition_id = pledges.get(agency_id, (None, None))[0]
+            records[agency_id] = AgencyRecords(
+                people=tuple(people.get(agency_id, ())),
+                partnerships=tuple(partnerships.get(agency_id, ())),
+                policies=tuple(policies.get(agency_id, ())),
+                pledge=verified_pledges[agency_id],
+            )
+            chunk_editions[agency_id] = editions[edition_id] if edition_id in editions else default
+        yield CampaignChunk(records, chunk_editions, histories)
 
 
 def _person(row: Sequence[Any], exemptions: dict[int, tuple[Exemption, ...]], names: bool) -> Person:

@@ -41,3 +41,35 @@ class DataVersion(models.Model):
 
     def __str__(self) -> str:
         return f"Data version {self.version} of agency {self.agency_id}"
+
+
+class RulesVersion(models.Model):
+    """One counter for every agency, bumped when rule editions or the course catalog change (signals.py).
+
+    Together with an agency's DataVersion and its current pledge it makes the dashboard's cache key, read in a
+    single query (stamp.py).
+    """
+
+    version = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"Rules version {self.version}"
+
+
+class DashboardPage(models.Model):
+    """The rendered body of one agency's dashboard, shared by every web process (a second-level cache).
+
+    Written by the web process that computed it or by the worker after a write (tasks.py); ``key`` holds the data
+    stamp, so a page is found only while the data it shows is unchanged. A pure cache: deleting rows is safe.
+    """
+
+    agency = models.ForeignKey("tenancy.Agency", on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255, unique=True)
+    stamp = models.CharField(max_length=255)
+    html = models.TextField()
+    stored_at = models.DateTimeField()
+
+    objects = ScopedManager(agency="agency")
+
+    def __str__(self) -> str:
+        return f"Dashboard page of agency {self.agency_id}"

@@ -30,21 +30,21 @@ from onemind.compliance.engine import (
     Status,
     StrategyResult,
     evaluate,
-    evaluate_many,
     histories_on,
     scope_on,
 )
 from onemind.compliance.engine_people import certificate_from_history, compile_courses
 from onemind.compliance.history import HistoryPoint, cached_history, point_from
 from onemind.compliance.loader import (
+    CHUNK_AGENCIES,
     AgencyData,
     CourseCatalog,
     course_catalog,
     current_pledge_row,
     load_agency,
-    load_many,
+    load_campaign,
 )
-from onemind.compliance.stamp import data_stamp
+from onemind.compliance.stamp import dashboard_stamp
 from onemind.tenancy.models import Agency
 
 NEW_HIRE_DAYS = 365
@@ -199,18 +199,27 @@ class Dashboard:
 
 # A backstop for bulk writes that skip the DataVersion bump (see models.DataVersion).
 DASHBOARD_CACHE_SECONDS = 5 * 60
+# Bump when the cached Dashboard's shape or the rendered page changes, so old entries are never read back.
+CACHE_GENERATION = "v2"
 
 
-def agency_dashboard(agency: Agency, on: dt.date, *, today: dt.date, show_names: bool) -> Dashboard:
-    """The dashboard on ``on``: three queries when cached, about ten when not, whatever the roster's size."""
-    pledge_row = current_pledge_row(agency)
-    catalog = course_catalog()
-    key = (
-        f"onemind:dashboard:v1:{agency.pk}:{on.isoformat()}:{int(show_names)}:{data_stamp(agency, pledge_row, catalog)}"
-    )
+def dashboard_key(agency: Agency, on: dt.date, *, today: dt.date, show_names: bool, stamp: str | None = None) -> str:
+    """The cache key of one agency's dashboard on ``on``: one query (stamp.py), whatever the roster's size."""
+    stamp = dashboard_stamp(agency) if stamp is None else stamp
+    return f"onemind:dashboard:{CACHE_GENERATION}:{agency.pk}:{on}:{int(show_names)}:{today}:{stamp}"
+
+
+def agency_dashboard(
+    agency: Agency, on: dt.date, *, today: dt.date, show_names: bool, key: str | None = None
+) -> Dashboard:
+    """The dashboard on ``on``: one query when cached, about ten when not, whatever the roster's size.
+
+    ``today`` is part of the key: strategies 1 and 2 are judged by what is in force today.
+    """
+    key = key or dashboard_key(agency, on, today=today, show_names=show_names)
     board: Dashboard | None = cache.get(key)
     if board is None:
-        board = _compute_dashboard(agency, on, today, show_names, pledge_row, catalog)
+        board = _compute_dashboard(agency, on, today, show_names, current_pledge_row(agency), course_catalog())
         cache.set(key, board, DASHBOARD_CACHE_SECONDS)
     board.agency, board.today = agency, today
     return board
@@ -370,10 +379,27 @@ def _people_pass(records: AgencyRecords, on: dt.date, edition: Edition) -> tuple
     return lists, coverage
 
 
-def evaluate_campaign(on: dt.date, agency_ids: Iterable[int] | None = None) -> dict[int, AgencyResult]:
-    """Every agency's figures on one date: chunked, set-based loads, no names."""
+def evaluate_campaign(
+    on: dt.date, agency_ids: Iterable[int] | None = None, *, processes: int = 1
+) -> dict[int, AgencyResult]:
+    """Every agency's figures on one date: chunked, set-based loads, no names.
+
+    ``processes`` > 1 spreads the chunks over forked processes (parallel.py): only from single-threaded callers
+    such as management commands; inside a transaction, or where fork is unavailable, it runs in this process.
+    """
     ids = list(agency_ids) if agency_ids is not None else list(Agency.objects.values_list("id", flat=True))
+    if processes > 1 and len(ids) > CHUNK_AGENCIES:
+        from onemind.compliance.parallel import can_fork, evaluate_in_processes
+
+        if can_fork():
+            return evaluate_in_processes(on, ids, processes)
+    return evaluate_agencies(on, ids)
+
+
+def evaluate_agencies(on: dt.date, ids: Iterable[int]) -> dict[int, AgencyResult]:
     results: dict[int, AgencyResult] = {}
-    for records, editions in load_many(ids, on):
-        results.update(evaluate_many(records, on, editions))
+    for part in load_campaign(ids, on):
+        editions, histories = part.editions, part.histories
+        for agency_id, records in part.records.items():
+            results[agency_id] = evaluate(records, on, editions[agency_id], detail=False, histories=histories)
     return results

@@ -1,32 +1,33 @@
-"""The key under which an agency's whole dashboard is cached: data version + rules, read in O(1).
+"""The key under which an agency's dashboard is cached, read in one query whatever the roster's size.
 
-``DataVersion`` changes on every roster/training write (signals.py); the pledge row with its rule edition and the
-course catalog are already loaded for the request, so rule or equivalents changes change the key too.
+It joins the agency's DataVersion (bumped on every roster, training, partnership, policy or verification write),
+the one RulesVersion (bumped when rule editions or the course catalog change) and the agency's current pledge
+(so a new pledge, edition or commitment changes the key even without a signal). ``recognized_on`` comes from the
+agency row the request already holds.
 """
 
 from __future__ import annotations
 
-import hashlib
+from django.db import connection
 
-from onemind.compliance.loader import CourseCatalog
-from onemind.compliance.models import DataVersion
-from onemind.pledges.models import Pledge as PledgeRow
+from onemind.compliance.models import DataVersion, RulesVersion
+from onemind.pledges.models import Pledge
 from onemind.tenancy.models import Agency
 
 
-def data_stamp(agency: Agency, pledge_row: PledgeRow | None, catalog: CourseCatalog) -> str:
-    version = DataVersion.objects.filter(agency=agency).values_list("version", flat=True).first() or 0
-    edition = None
-    if pledge_row is not None:
-        e = pledge_row.edition
-        edition = [(f.attname, getattr(e, f.attname)) for f in e._meta.concrete_fields]
-    rules = (
-        version,
-        pledge_row.pk if pledge_row else None,
-        edition,
-        agency.recognized_on,
-        sorted(catalog.codes.items()),
-        sorted(catalog.mhfa_equivalents),
-        sorted(catalog.cit_equivalents),
+def _stamp_sql() -> str:
+    return (
+        f"SELECT dv.version, rv.version, p.id, p.edition_id, p.pledged_on, p.committed_months "  # noqa: S608
+        f"FROM {Agency._meta.db_table} a "
+        f"LEFT JOIN {DataVersion._meta.db_table} dv ON dv.agency_id = a.id "
+        f"LEFT JOIN {RulesVersion._meta.db_table} rv ON rv.id = 1 "
+        f"LEFT JOIN {Pledge._meta.db_table} p ON p.agency_id = a.id AND p.superseded_at IS NULL "
+        f"WHERE a.id = %s"
     )
-    return hashlib.sha256(repr(rules).encode()).hexdigest()[:32]
+
+
+def dashboard_stamp(agency: Agency) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute(_stamp_sql(), [agency.pk])
+        row = cursor.fetchone()
+    return ":".join(str(part) for part in (*(row or ()), agency.recognized_on))

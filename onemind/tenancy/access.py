@@ -52,13 +52,14 @@ class AgencyAccess:
 
 def resolve_agency_access(user: Any, agency_slug: str) -> AgencyAccess:
     """Return what `user` may do in the agency named by `agency_slug`, or raise Http404 for outsiders."""
-    agency = Agency.objects.filter(slug=agency_slug).first()
-    if agency is None or not user.is_authenticated or not user.is_active:
+    if not user.is_authenticated or not user.is_active:
         raise Http404("No such agency")
-    membership = Membership.objects.filter(user=user, agency=agency).first()
+    # Members (every agency page's common case) cost one query: the membership with its agency.
+    membership = Membership.objects.select_related("agency").filter(user=user, agency__slug=agency_slug).first()
     if membership is not None:
-        return AgencyAccess(agency, membership, permissions_for_role(membership.role))
-    if user.is_campaign_staff:
+        return AgencyAccess(membership.agency, membership, permissions_for_role(membership.role))
+    agency = Agency.objects.filter(slug=agency_slug).first() if user.is_campaign_staff else None
+    if agency is not None:
         grant = active_staff_grant(user, agency)
         perms = CAMPAIGN_STAFF_AGENCY_PERMISSIONS | (STAFF_GRANT_PERMISSIONS if grant else frozenset())
         return AgencyAccess(agency, None, perms, grant)

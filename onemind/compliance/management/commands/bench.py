@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
@@ -15,11 +16,18 @@ class Command(BaseCommand):
         parser.add_argument("--requests", type=int, default=30, help="dashboard requests per agency")
         parser.add_argument("--seconds", type=float, default=10.0, help="load duration per URL")
         parser.add_argument("--on", type=dt.date.fromisoformat, default=None, help="evaluation date (YYYY-MM-DD)")
+        parser.add_argument(
+            "--processes",
+            type=int,
+            default=os.cpu_count() or 1,
+            help="processes for the campaign-wide evaluation (default: one per CPU; 1 = this process only)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         run_bench(
             requests=options["requests"],
             seconds=options["seconds"],
             on=options["on"],
+            processes=options["processes"],
             log=lambda msg: self.stdout.write(msg),
         )
