@@ -17,6 +17,8 @@ def main() -> None:
     if args and args[0] == "demo":
         # The loopback demo's logins work without an authenticator app; production enforces two-factor.
         os.environ.setdefault("ONEMIND_REQUIRE_2FA", "false")
+        # Someone watching the demo's terminal reads plain lines; production keeps JSON for its log collector.
+        os.environ.setdefault("LOG_FORMAT", "plain")
     execute_from_command_line(["onemind", *args])
 
 

@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "django_scopes",
     "django_tasks",
     "django_tasks_db",
+    "rest_framework",
+    "drf_spectacular",
     "onemind.lib",
     "onemind.accounts",
     "onemind.tenancy",
@@ -54,6 +56,7 @@ INSTALLED_APPS = [
     "onemind.courses",
     "onemind.notifications",
     "onemind.api",
+    "onemind.exports",
 ]
 
 MIDDLEWARE = [
@@ -219,10 +222,47 @@ CONTENT_SECURITY_POLICY = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # JSON lines by default (LOG_FORMAT=plain for reading by eye); onemind.security carries the security events.
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "onemind.accounts.log_format.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": env_str("LOG_FORMAT", "json")}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
+}
+
+# The REST API (onemind/api): agency API tokens only, no session cookies, so no CSRF exposure and one rate limit
+# per token. Rates are "<n>/<second|minute|hour|day>".
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["onemind.api.authentication.ApiTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["onemind.api.permissions.HasTokenScope"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "onemind.api.throttles.TokenRateThrottle",
+        "onemind.api.throttles.AnonymousRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "api_token": env_str("API_RATE_PER_TOKEN", "600/minute"),
+        "api_anonymous": env_str("API_RATE_ANONYMOUS", "120/minute"),
+    },
+    "DEFAULT_PAGINATION_CLASS": "onemind.api.pagination.Pagination",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "onemind.api.errors.exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "OneMind API",
+    "DESCRIPTION": "Sync an agency's roster and training records, and read its compliance status.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "PersonStatusEnum": "onemind.roster.models.PersonStatus",
+        "PersonWritableStatusEnum": ["active", "leave"],
+        "TrainingRecordStatusEnum": "onemind.training.models.TrainingRecord.Status",
+    },
 }
 
 # Invitations expire: a forwarded or leaked link is useless after this many days.

@@ -17,6 +17,8 @@ urlpatterns = [
     path("campaign/", include("onemind.campaign.urls")),
     path("courses/", include("onemind.courses.urls")),
     path("notifications/", include("onemind.notifications.urls")),
+    path("exports/", include("onemind.exports.urls")),
+    path("agencies/<slug:agency_slug>/integrations/", include("onemind.api.agency_urls")),
     path("api/v1/", include("onemind.api.urls")),
     path("", include("onemind.reviews.public_urls")),
 ]

@@ -37,6 +37,7 @@ class Cast:
     viewer: User
     liaison: User
     provider: User
+    officer: User  # Role.OFFICER; tests link a roster person to them (tests/roster/helpers.py)
     outsider: User
     staff: User
     pledge: Pledge
@@ -83,6 +84,7 @@ def cast(db: None) -> Cast:
             "viewer": (Role.AGENCY_VIEWER, agency),
             "liaison": (Role.PARTNER_LIAISON, agency),
             "provider": (Role.COURSE_PROVIDER, agency),
+            "officer": (Role.OFFICER, agency),
             "outsider": (Role.AGENCY_ADMIN, other),
         }
         users = {}
@@ -134,3 +136,12 @@ def _two_factor_not_enforced_by_default(settings: object) -> None:
 def _fast_password_hashing(settings: object) -> None:
     # PBKDF2 at production strength costs ~0.3 s per user; the cast would dominate the suite's run time.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    # Cached dashboards are keyed by agency id and data version; a rolled-back test reuses both, so a stale page
+    # from an earlier test must not answer a later one.
+    from django.core.cache import cache
+
+    cache.clear()

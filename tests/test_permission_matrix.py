@@ -144,15 +144,23 @@ def _url(name: str, cast: Cast) -> str:
 def _expected(route: Route, who: str) -> set[int]:
     if route.kind == "public":
         return set(route.public_statuses)
+    if route.kind == "api":  # token-only: a session, whoever's, is not a credential (tests/security sweeps tokens)
+        return {401}
     if who == "anonymous":
         return {302}
     if route.kind == "account":
         return {200, 302}
+    if route.kind == "provider":  # a course provider's own pages: its members only, 404 to everyone else
+        if who != "provider":
+            return {404}
+        return set(route.allowed_statuses) or ({200, 302} if route.method == "POST" else {200})
     if route.kind in ("staff-agency", "campaign"):  # campaign: campaign_view, staff only, 404 to everyone else
         return (set(route.allowed_statuses) or {200}) if who == "staff" else {404}
+    if route.kind == "own-record":  # the invited officer's own record, checked on the object: 404 to all others
+        return (set(route.allowed_statuses) or {200}) if who == "officer" else {404}
     if who == "outsider":
         return {404}
-    if who in ("liaison", "provider"):
+    if who in ("liaison", "provider", "officer"):
         # Not agency staff: every agency page is "not found" (the liaison's own partnership pages are checked
         # with a linked partnership in tests/partnerships/test_liaison.py; course sessions are a later issue).
         return {404}
@@ -171,7 +179,7 @@ def _expected(route: Route, who: str) -> set[int]:
 
 
 # Writers come last, so a successful write cannot change what an earlier role is answered.
-ROLES = ["anonymous", "outsider", "liaison", "provider", "viewer", "staff", "coordinator", "admin"]
+ROLES = ["anonymous", "outsider", "liaison", "provider", "officer", "viewer", "staff", "coordinator", "admin"]
 
 
 @pytest.mark.parametrize("name", [n for n in ALL_NAMES if n in ROUTES])

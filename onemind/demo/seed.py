@@ -11,9 +11,11 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from onemind.accounts.models import User
+from onemind.courses.models import ProviderMember
 from onemind.pledges.models import Pledge, RuleEdition
 from onemind.pledges.services import pledge_agency
 from onemind.roster.demo import seed_roster
+from onemind.roster.models import Person
 from onemind.tenancy.models import Agency, Membership
 from onemind.tenancy.roles import Role
 
@@ -185,6 +187,14 @@ def _users(main: Agency, other: Agency) -> None:
     User.objects.create_user(
         email=f"staff@{DEMO_DOMAIN}", password=DEMO_PASSWORD, full_name="Sky Staff", is_campaign_staff=True
     )
+    # An officer who signs in to see their own training record and send a certificate.
+    person = Person.objects.filter(agency=main, sworn=True, separation_date__isnull=True).order_by("id").first()
+    if person is not None:
+        officer = User.objects.create_user(
+            email=f"officer@{DEMO_DOMAIN}", password=DEMO_PASSWORD, full_name=f"{person.first_name} {person.last_name}"
+        )
+        Membership.objects.create(user=officer, agency=main, role=Role.OFFICER)
+        Person.objects.filter(pk=person.pk).update(user=officer)
 
 
 def _logins() -> list[DemoLogin]:
@@ -194,6 +204,16 @@ def _logins() -> list[DemoLogin]:
         .select_related("user", "agency")
         .order_by("id")
     ):
-        logins.append(DemoLogin(membership.get_role_display(), membership.user.email, membership.agency.name))
+        where = membership.agency.name
+        if membership.role == Role.COURSE_PROVIDER:
+            organization = ProviderMember.objects.filter(user=membership.user).select_related("provider").first()
+            where = organization.provider.name if organization else where
+        logins.append(DemoLogin(membership.get_role_display(), membership.user.email, where))
     logins.append(DemoLogin("Campaign staff", f"staff@{DEMO_DOMAIN}", "all agencies"))
     return logins
+
+
+def demo_logins() -> list[DemoLogin]:
+    """The demo's logins, read again after the courses and figures are seeded."""
+    with scopes_disabled():
+        return _logins()

@@ -7,6 +7,7 @@ count and a SHA-256 over its serialized rows, and a SHA-256 per file; restore ch
 
 from __future__ import annotations
 
+import datetime as dt
 import gzip
 import hashlib
 import json
@@ -20,6 +21,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core import serializers
 from django.core.management.color import no_style
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
 from django.utils import timezone
 from django_scopes import scopes_disabled
@@ -51,10 +53,19 @@ def backed_up_models() -> list[type[models.Model]]:
     return serializers.sort_dependencies([(apps.get_app_config(m._meta.app_label), [m]) for m in chosen])
 
 
+class _LosslessEncoder(DjangoJSONEncoder):
+    """Django's encoder cuts datetimes to milliseconds; a backup must restore every value exactly."""
+
+    def default(self, o: Any) -> Any:
+        if isinstance(o, dt.datetime | dt.time):
+            return o.isoformat()
+        return super().default(o)
+
+
 def _rows(model: type[models.Model]) -> Iterator[dict[str, object]]:
     queryset = model._base_manager.order_by("pk")
     for obj in queryset.iterator(chunk_size=_CHUNK):
-        yield json.loads(serializers.serialize("json", [obj]))[0]
+        yield json.loads(json.dumps(serializers.serialize("python", [obj])[0], cls=_LosslessEncoder))
 
 
 def create_backup(target_dir: Path) -> BackupSummary:
