@@ -40,6 +40,11 @@ class AgencyAccess:
         return permission in self.permissions
 
     @property
+    def permission_key(self) -> str:
+        """A stable text of the permissions, for caching what they decide (e.g. the agency navigation)."""
+        return ",".join(sorted(self.permissions))
+
+    @property
     def is_staff_view(self) -> bool:
         return self.membership is None
 
