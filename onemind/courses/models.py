@@ -136,6 +136,16 @@ class CourseSession(models.Model):
             return "Online"
         return ", ".join(p for p in (self.city, self.state) if p)
 
+    @property
+    def when_label(self) -> str:
+        """The dates and times as registrants read them, in the session's own zone, naming the zone."""
+        return f"{self.starts_local:%Y-%m-%d %H:%M} to {self.ends_local:%Y-%m-%d %H:%M} ({self.timezone})"
+
+    @property
+    def where_label(self) -> str:
+        town = f"{self.place} {self.zip_code}".strip()
+        return ", ".join(p for p in (self.address, town) if p) or "Online"
+
     def clean(self) -> None:
         """Every rule a session must satisfy; the form, the services and any API share it."""
         errors: dict[str, str] = {}

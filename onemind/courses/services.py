@@ -21,7 +21,7 @@ from django_scopes import scopes_disabled
 from onemind.audit.services import log_action, log_change, snapshot
 from onemind.courses.geo import locate
 from onemind.courses.models import CourseProvider, CourseSession, ProviderMember, Registration
-from onemind.courses.signals import registration_changed, session_cancelled
+from onemind.courses.signals import registration_changed, session_cancelled, session_changed
 from onemind.roster.models import Person, PersonStatus
 from onemind.tenancy.models import Agency
 from onemind.training.models import TrainingRecord
@@ -101,6 +101,7 @@ def update_session(*, actor: Any, session: CourseSession, **values: Any) -> Cour
     if session.is_cancelled:
         raise ValidationError("A cancelled session cannot be changed.")
     before = snapshot(session)
+    labels = {"when": session.when_label, "where": session.where_label}
     place_changed = any(values.get(k) != getattr(session, k) for k in ("zip_code", "city", "state") if k in values)
     for name, value in values.items():
         if name not in SESSION_FIELDS:
@@ -118,8 +119,29 @@ def update_session(*, actor: Any, session: CourseSession, **values: Any) -> Cour
             )
         session.save()
         _promote(actor, session, free=session.seats - confirmed)
-    log_change(actor=actor, action="courses.session_updated", obj=session, before=before)
+    entry = log_change(actor=actor, action="courses.session_updated", obj=session, before=before)
+    _announce_change(session, labels, change_id=entry.pk)
     return session
+
+
+def _announce_change(session: CourseSession, labels: dict[str, str], *, change_id: int) -> None:
+    """Registrants hear when the date, time, zone or place changed; other edits (notes, seats) are silent."""
+    now = {"when": session.when_label, "where": session.where_label}
+    changes = {key: (labels[key], now[key]) for key in labels if labels[key] != now[key]}
+    if not changes:
+        return
+    with scopes_disabled():
+        active = list(
+            Registration.objects.filter(session=session)
+            .exclude(status=Registration.Status.CANCELLED)
+            .select_related("agency", "person", "registered_by")
+        )
+    if active:
+        transaction.on_commit(
+            lambda: session_changed.send(
+                sender=CourseSession, session=session, registrations=active, changes=changes, change_id=change_id
+            )
+        )
 
 
 @transaction.atomic

@@ -3,11 +3,14 @@
 The receivers write reminder rows inside the sender's transaction, so the row exists exactly when the change
 does (an outbox); the worker delivers it within a minute. A receiver never breaks the action that triggered it:
 its work runs in a savepoint and a failure is logged.
+
+Course notices are the only course e-mails: registration changes, a cancelled session and a session moved in time
+or place all arrive here (the courses app announces them just after its transaction commits), so each recipient's
+preferences apply and the unique dedupe key keeps each notice to one message per recipient.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -63,34 +66,87 @@ def on_submission_reviewed(sender: Any, submission: Any, **kwargs: Any) -> None:
     _guarded(work)
 
 
+def session_facts(session: Any) -> dict[str, str]:
+    """What every course notice says about the session, frozen when the notice is planned."""
+    return {
+        "course": session.title or session.course_type.code,
+        "course_code": session.course_type.code,
+        "course_name": session.course_type.name,
+        "title": session.title,
+        "date": session.starts_local.date().isoformat(),
+        "when": session.when_label,
+        "where": session.where_label,
+        "provider": session.provider.name,
+        "contact": session.contact,
+        "session_id": str(session.public_id),
+    }
+
+
+class _Audience:
+    """Who hears about a registration: whoever registered the person and the officer's own login; the agency's
+    coordinators and administrators when neither exists. Staff lists are read once per agency."""
+
+    def __init__(self) -> None:
+        self._staff: dict[int, list[int]] = {}
+
+    def of(self, registration: Any) -> list[tuple[int, bool]]:
+        """(user id, whether the notice is about the user's own registration) pairs."""
+        registered_by = registration.registered_by_id
+        officer = registration.person.user_id
+        users = [(registered_by, registered_by == officer)] if registered_by else []
+        if officer and officer != registered_by:
+            users.append((officer, True))
+        if not users:
+            agency = registration.agency_id
+            if agency not in self._staff:
+                self._staff[agency] = agency_recipients([agency]).get(agency, [])
+            users = [(user, False) for user in self._staff[agency]]
+        return users
+
+
 def _registration_rows(registration: Any, change: str) -> list[Planned]:
-    """Whoever registered the person (in-app only: the courses app e-mails them itself) and the officer's own
-    login; the agency's coordinators and administrators when neither exists."""
     kind = REGISTRATION_KINDS.get(change)
     if kind is None:
         return []
-    session = registration.session
-    start = getattr(session, "starts_local", None) or getattr(session, "starts_at", None) or timezone.localdate()
-    if isinstance(start, dt.datetime):
-        start = start.date()
     context = {
-        "course": str(getattr(session, "title", "") or session),
-        "person": str(registration.person),
-        "date": start.isoformat(),
-        "agency_slug": getattr(registration.agency, "slug", ""),
+        **session_facts(registration.session),
+        "change": change,
+        "person": registration.person.full_name,
+        "agency_slug": registration.agency.slug,
     }
-    registered_by = getattr(registration, "registered_by_id", None)
-    officer = getattr(registration.person, "user_id", None)
     key, subject = f"r{registration.pk}:{change}", f"registration:{registration.pk}"
-    rows = []
-    if registered_by:
-        rows += _rows(kind, [registered_by], registration.agency_id, subject, key, {**context, "in_app_only": True})
-    if officer and officer != registered_by:
-        rows += _rows(kind, [officer], registration.agency_id, subject, key, {**context, "own": True})
-    if not rows:
-        staff = agency_recipients([registration.agency_id]).get(registration.agency_id, [])
-        rows = _rows(kind, staff, registration.agency_id, subject, key, context)
-    return rows
+    today, now = timezone.localdate(), timezone.now()
+    return [
+        Planned(
+            kind, user, registration.agency_id, subject, today, f"{kind}:{key}:u{user}", {**context, "own": own}, now
+        )
+        for user, own in _Audience().of(registration)
+    ]
+
+
+def _session_rows(kind: str, session: Any, registrations: Iterable[Any], key: str, extra: dict) -> list[Planned]:
+    """One notice per recipient (and agency) naming all of their people on the session, not one per person."""
+    audience = _Audience()
+    found: dict[tuple[int, int], dict[str, Any]] = {}  # (user, agency) → what that recipient is told
+    for reg in registrations:
+        for user, own in audience.of(reg):
+            entry = found.setdefault((user, reg.agency_id), {"people": [], "own": True, "agency_slug": reg.agency.slug})
+            entry["people"].append(reg.person.full_name)
+            entry["own"] = entry["own"] and own
+    facts, today, now = session_facts(session), timezone.localdate(), timezone.now()
+    return [
+        Planned(
+            kind,
+            user,
+            agency,
+            f"session:{session.pk}",
+            today,
+            f"{kind}:s{session.pk}:{key}:a{agency}:u{user}",
+            {**facts, **extra, **entry, "people": sorted(entry["people"])},
+            now,
+        )
+        for (user, agency), entry in found.items()
+    ]
 
 
 def on_registration_changed(sender: Any, registration: Any, change: str, **kwargs: Any) -> None:
@@ -98,7 +154,17 @@ def on_registration_changed(sender: Any, registration: Any, change: str, **kwarg
 
 
 def on_session_cancelled(sender: Any, session: Any, registrations: Iterable[Any] = (), **kwargs: Any) -> None:
-    _guarded(lambda: save_planned([row for r in registrations for row in _registration_rows(r, "cancelled")]))
+    extra = {"reason": session.cancel_reason}
+    _guarded(lambda: save_planned(_session_rows(Kind.SESSION_CANCELLED, session, registrations, "cancelled", extra)))
+
+
+def on_session_changed(
+    sender: Any, session: Any, registrations: Iterable[Any] = (), changes: dict | None = None, **kwargs: Any
+) -> None:
+    """The date, time, zone or place changed: ``changes`` maps "when"/"where" to (old, new) labels."""
+    extra = {"changes": {name: list(pair) for name, pair in (changes or {}).items()}}
+    key = f"e{kwargs.get('change_id', '')}"
+    _guarded(lambda: save_planned(_session_rows(Kind.SESSION_CHANGED, session, registrations, key, extra)))
 
 
 def connect() -> None:
@@ -112,7 +178,10 @@ def connect() -> None:
         return
     registration_changed = getattr(course_signals, "registration_changed", None)
     session_cancelled = getattr(course_signals, "session_cancelled", None)
+    session_changed = getattr(course_signals, "session_changed", None)
     if registration_changed is not None:
         registration_changed.connect(on_registration_changed, dispatch_uid="notifications.registration_changed")
     if session_cancelled is not None:
         session_cancelled.connect(on_session_cancelled, dispatch_uid="notifications.session_cancelled")
+    if session_changed is not None:
+        session_changed.connect(on_session_changed, dispatch_uid="notifications.session_changed")

@@ -12,7 +12,7 @@ class Category(models.TextChoices):
     NEW_HIRES = "new_hires", "Sworn new hires without qualifying training"
     DEADLINES = "deadlines", "Pledge deadline milestones"
     REVIEWS = "reviews", "Submissions verified or returned"
-    REGISTRATIONS = "registrations", "Course registrations"
+    REGISTRATIONS = "registrations", "Course registrations and session changes"
     AGREEMENTS = "agreements", "Partnership agreements ending"
     DIGEST = "digest", "Weekly digest"
 
@@ -29,6 +29,8 @@ class Kind(models.TextChoices):
     REGISTRATION_CONFIRMED = "registration_confirmed", "Course registration confirmed"
     REGISTRATION_WAITLISTED = "registration_waitlisted", "Course registration waitlisted"
     REGISTRATION_CANCELLED = "registration_cancelled", "Course registration cancelled"
+    SESSION_CANCELLED = "session_cancelled", "Course session cancelled by its provider"
+    SESSION_CHANGED = "session_changed", "Course session moved or rescheduled"
     AGREEMENT_ENDING = "agreement_ending", "Partnership agreement ends in 60 days"
     WEEKLY_DIGEST = "weekly_digest", "Weekly digest"
 
@@ -45,6 +47,8 @@ CATEGORY_OF: dict[str, str] = {
     Kind.REGISTRATION_CONFIRMED: Category.REGISTRATIONS,
     Kind.REGISTRATION_WAITLISTED: Category.REGISTRATIONS,
     Kind.REGISTRATION_CANCELLED: Category.REGISTRATIONS,
+    Kind.SESSION_CANCELLED: Category.REGISTRATIONS,
+    Kind.SESSION_CHANGED: Category.REGISTRATIONS,
     Kind.AGREEMENT_ENDING: Category.AGREEMENTS,
     Kind.WEEKLY_DIGEST: Category.DIGEST,
 }

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -107,16 +107,98 @@ def _reviewed(verb: str) -> Callable[[dict[str, Any]], Composed]:
     return compose
 
 
-def _registration(verb: str) -> Callable[[dict[str, Any]], Composed]:
+# change → (title label, opening about someone else's registration, opening about the reader's own)
+_REGISTRATION_WORDS = {
+    "confirmed": ("Seat held", "A seat is held for {person}.", "A seat is held for you."),
+    "promoted": (
+        "Seat now held",
+        "A seat freed up and is now held for {person}.",
+        "A seat freed up and is now held for you.",
+    ),
+    "waitlisted": (
+        "Waitlisted",
+        "The session is full: {person} is on the waitlist and gets a seat as soon as one frees up.",
+        "The session is full: you are on the waitlist and get a seat as soon as one frees up.",
+    ),
+    "cancelled": (
+        "Registration cancelled",
+        "The registration of {person} is cancelled.",
+        "Your registration is cancelled.",
+    ),
+}
+_CHANGE_OF_KIND: dict[str, str] = {
+    Kind.REGISTRATION_CONFIRMED: "confirmed",
+    Kind.REGISTRATION_WAITLISTED: "waitlisted",
+    Kind.REGISTRATION_CANCELLED: "cancelled",
+}
+
+
+def _session_lines(c: dict[str, Any], *, told: Iterable[str] = ()) -> tuple[str, ...]:
+    """The session as registrants need it: course, dates in the session's own zone, place, provider.
+    ``told``: "when"/"where" lines the message has already given (as a change)."""
+    contact = f" (contact: {c['contact']})" if c.get("contact") else ""
+    return (
+        f"Course: {c['course_code']} — {c['course_name']}",
+        *((f"Session: {c['title']}",) if c.get("title") else ()),
+        *((f"When: {c['when']}",) if "when" not in told else ()),
+        *((f"Where: {c['where']}",) if "where" not in told else ()),
+        f"Provider: {c['provider']}{contact}",
+        "The session page has the details and a calendar file.",
+    )
+
+
+def _session_url(c: dict[str, Any]) -> str:
+    return _url("courses:session", session_id=c["session_id"]) if c.get("session_id") else _url("notifications:list")
+
+
+def _registration(kind: str) -> Callable[[dict[str, Any]], Composed]:
     def compose(c: dict[str, Any]) -> Composed:
-        whose = "Your" if c.get("own") else f"{c['person']}'s"
-        return Composed(
-            f"Registration {verb}: {c['course']}",
-            (f"{whose} place in {c['course']} on {_day(c['date'])} is {verb}.",),
-            _url("notifications:list"),
-        )
+        label, theirs, yours = _REGISTRATION_WORDS[c.get("change", _CHANGE_OF_KIND[kind])]
+        day = c["date"]
+        if "when" not in c:  # planned before notices carried the session's details
+            verb = _CHANGE_OF_KIND[kind]
+            whose = "Your" if c.get("own") else f"{c['person']}'s"
+            line = f"{whose} place in {c['course']} on {_day(day)} is {verb}."
+            return Composed(f"Registration {verb}: {c['course']}", (line,), _url("notifications:list"))
+        who = "" if c.get("own") else f"{c['person']} on "
+        opening = (yours if c.get("own") else theirs).format(person=c["person"])
+        return Composed(f"{label}: {who}{c['course']} {day}", (opening, *_session_lines(c)), _session_url(c))
 
     return compose
+
+
+def _people(c: dict[str, Any], own: str, theirs: str) -> str:
+    return own if c.get("own") else theirs.format(names=", ".join(c["people"]))
+
+
+def _session_cancelled(c: dict[str, Any]) -> Composed:
+    return Composed(
+        f"Session cancelled: {c['course']} {c['date']}",
+        (
+            f"The provider cancelled this session: {c['reason']}",
+            _people(c, "Your registration is cancelled.", "Registrations cancelled: {names}."),
+            *_session_lines(c),
+        ),
+        _session_url(c),
+    )
+
+
+_CHANGE_LABELS = {"when": "When", "where": "Where"}
+
+
+def _session_changed(c: dict[str, Any]) -> Composed:
+    changed = c.get("changes", {})
+    lines = [
+        "The provider changed this session; registrations stand. What changed (before → now):",
+        *(
+            f"{label}: {changed[name][0]} → {changed[name][1]}"
+            for name, label in _CHANGE_LABELS.items()
+            if name in changed
+        ),
+        _people(c, "You are registered.", "Registered: {names}."),
+        *_session_lines(c, told=changed),
+    ]
+    return Composed(f"Session changed: {c['course']} {c['date']}", tuple(lines), _session_url(c))
 
 
 def _agreement(c: dict[str, Any]) -> Composed:
@@ -154,9 +236,11 @@ COMPOSERS: dict[str, Callable[[dict[str, Any]], Composed]] = {
     Kind.DEADLINE_APPROACHING: _approaching,
     Kind.SUBMISSION_VERIFIED: _reviewed("verified"),
     Kind.SUBMISSION_RETURNED: _reviewed("returned"),
-    Kind.REGISTRATION_CONFIRMED: _registration("confirmed"),
-    Kind.REGISTRATION_WAITLISTED: _registration("waitlisted"),
-    Kind.REGISTRATION_CANCELLED: _registration("cancelled"),
+    Kind.REGISTRATION_CONFIRMED: _registration(Kind.REGISTRATION_CONFIRMED),
+    Kind.REGISTRATION_WAITLISTED: _registration(Kind.REGISTRATION_WAITLISTED),
+    Kind.REGISTRATION_CANCELLED: _registration(Kind.REGISTRATION_CANCELLED),
+    Kind.SESSION_CANCELLED: _session_cancelled,
+    Kind.SESSION_CHANGED: _session_changed,
     Kind.AGREEMENT_ENDING: _agreement,
     Kind.WEEKLY_DIGEST: _digest,
 }

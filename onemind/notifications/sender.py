@@ -164,7 +164,7 @@ def _channels(reminder: Reminder, facts: _Facts) -> tuple[bool, bool]:
     if reminder.recipient_id in facts.opted_out or not reminder.recipient.email:
         email = False
     if reminder.context.get("in_app_only"):
-        email = False  # another app already e-mailed this person about the same event
+        email = False  # planned when the courses app still e-mailed registrants itself: they have that e-mail
     return email, in_app
 
 

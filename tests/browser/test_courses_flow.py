@@ -8,11 +8,13 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.core import mail
 from django.core.cache import cache
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from onemind.courses.models import CourseSession
+from onemind.notifications.sender import send_due
 from tests.browser.conftest import assert_accessible, login
 from tests.conftest import PASSWORD
 from tests.courses.helpers import DECATUR, make_provider, past
@@ -105,6 +107,36 @@ def test_publish_find_register_waitlist_promote_attend_accept(
     page.wait_for_load_state()
     assert "Robin Coldbrook moved from the waitlist to a seat." in page.locator("main").inner_text()
     screenshot("courses_agency_after_cancellation")
+
+    # The provider moves the start an hour later; the worker tells the coordinator, once per event.
+    _as(page, live_server, "provider")
+    page.goto(f"{live_server.url}/courses/manage/")
+    page.get_by_role("link", name="CIT-40: Autumn CIT academy").click()
+    page.get_by_role("link", name="Edit the session").click()
+    assert "Registrants are told" in page.locator("main").inner_text()
+    page.get_by_label("Starts at").fill("09:00")
+    page.get_by_role("button", name="Save the session").click()
+    page.wait_for_load_state()
+    assert "The session is saved." in page.locator("main").inner_text()
+    send_due()
+    send_due()
+    to_coordinator = sorted(m.subject.split(":")[1].strip() for m in mail.outbox if m.to == [cast.coordinator.email])
+    # Seat held ×2, waitlisted, cancelled, promoted, and the change: one e-mail each, none twice.
+    assert to_coordinator == [
+        "Registration cancelled",
+        "Seat held",
+        "Seat held",
+        "Seat now held",
+        "Session changed",
+        "Waitlisted",
+    ]
+    _as(page, live_server, "coordinator")
+    page.goto(f"{live_server.url}/notifications/")
+    table = page.locator("table").inner_text()
+    assert "Session changed: Autumn CIT academy" in table
+    assert f"When: {day} 08:00 to" in table and f"→ {day} 09:00 to" in table
+    assert_accessible(page)
+    screenshot("courses_session_changed_notice")
 
     # The session takes place.
     with scopes_disabled():

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -14,8 +15,9 @@ from django_scopes import scopes_disabled
 from onemind.courses import services
 from onemind.courses.models import CourseSession, Registration
 from onemind.courses.signals import registration_changed, session_cancelled
+from onemind.notifications.sender import send_due
 from onemind.training.models import TrainingRecord
-from tests.conftest import Cast
+from tests.conftest import Cast, make_user
 from tests.courses.helpers import make_session, past, session_values
 from tests.roster.helpers import make_person, make_training
 
@@ -167,7 +169,7 @@ class TestRegistration:
         services.cancel_registration(actor=cast.coordinator, registration=reg)
         assert _register(cast, session, person).confirmed
 
-    def test_it_announces_changes_after_commit_and_emails_the_coordinator(
+    def test_it_announces_changes_after_commit_and_emails_the_coordinator_once_each(
         self, cast: Cast, provider_org: Any, django_capture_on_commit_callbacks: Any
     ) -> None:
         heard: list[str] = []
@@ -186,18 +188,45 @@ class TestRegistration:
                     make_person(cast.agency, last_name="Bell"),
                 )
             assert heard == ["Ames:confirmed", "Bell:waitlisted"]
+            assert mail.outbox == []  # e-mail goes through the notification worker, never straight from here
             with django_capture_on_commit_callbacks(execute=True):
                 services.cancel_registration(actor=cast.coordinator, registration=result.confirmed[0])
             assert heard[2:] == ["Ames:cancelled", "Bell:promoted"]
         finally:
             registration_changed.disconnect(listener)
+        send_due()
+        send_due()  # a second run of the worker sends nothing again
+        day = f"{session.starts_local:%Y-%m-%d}"
+        assert sorted(m.subject for m in mail.outbox) == [
+            f"OneMind: Registration cancelled: Alex Ames on CIT-40 {day}",
+            f"OneMind: Seat held: Alex Ames on CIT-40 {day}",
+            f"OneMind: Seat now held: Alex Bell on CIT-40 {day}",
+            f"OneMind: Waitlisted: Alex Bell on CIT-40 {day}",
+        ]
         assert [m.to for m in mail.outbox] == [["coordinator@example.org"]] * 4
-        assert mail.outbox[3].subject.startswith("Seat now held: Alex Bell on CIT-40")
-        assert "/courses/" in mail.outbox[3].body
+        promoted = next(m for m in mail.outbox if "Seat now held" in m.subject)
+        assert_describes_session(promoted, session)
+        assert "A seat freed up and is now held for Alex Bell." in promoted.body
+
+
+def assert_describes_session(message: Any, session: CourseSession) -> None:
+    """What the registrant needs: the course, dates with the session's zone, the place, the provider, a link."""
+    start, end = session.starts_local, session.ends_local
+    for text in (
+        "Course: CIT-40",
+        f"When: {start:%Y-%m-%d %H:%M} to {end:%Y-%m-%d %H:%M} (America/Chicago)",
+        "Where: 1 Training Way, Springfield, IL",
+        "Provider: Prairie CIT Program (contact: cit@example.org)",
+        f"/courses/{session.public_id}/",
+    ):
+        assert text in message.body
+    html = message.alternatives[0][0]
+    assert f'href="{settings.SITE_URL}/courses/{session.public_id}/"' in html
+    assert "America/Chicago" in html
 
 
 class TestCancellingASession:
-    def test_it_cancels_every_registration_and_tells_the_registrants(
+    def test_it_cancels_every_registration_and_tells_each_registrant_once(
         self, cast: Cast, provider_org: Any, django_capture_on_commit_callbacks: Any
     ) -> None:
         heard: list[int] = []
@@ -206,9 +235,17 @@ class TestCancellingASession:
             heard.append(len(registrations))
 
         session_cancelled.connect(listener)
+        officer = make_user("own-login@example.org", "Own Login")
         try:
             session = make_session(provider_org, seats=1)
-            _register(cast, session, make_person(cast.agency, last_name="A"), make_person(cast.agency, last_name="B"))
+            with django_capture_on_commit_callbacks(execute=True):
+                _register(
+                    cast,
+                    session,
+                    make_person(cast.agency, last_name="A"),
+                    make_person(cast.agency, last_name="B", user=officer),
+                )
+            send_due()
             mail.outbox.clear()
             with django_capture_on_commit_callbacks(execute=True):
                 services.cancel_session(actor=cast.provider, session=session, reason="Venue flooded")
@@ -216,12 +253,91 @@ class TestCancellingASession:
             session_cancelled.disconnect(listener)
         assert heard == [2]
         assert _statuses(session) == {"A": "cancelled", "B": "cancelled"}
-        assert len(mail.outbox) == 1 and "Venue flooded" in mail.outbox[0].body
-        assert "Alex A, Alex B" in mail.outbox[0].body
+        send_due()
+        send_due()
+        by_recipient = {m.to[0]: m for m in mail.outbox}
+        assert len(mail.outbox) == 2 and set(by_recipient) == {"coordinator@example.org", officer.email}
+        to_coordinator, to_officer = by_recipient["coordinator@example.org"], by_recipient[officer.email]
+        assert to_coordinator.subject == f"OneMind: Session cancelled: CIT-40 {session.starts_local:%Y-%m-%d}"
+        assert "The provider cancelled this session: Venue flooded" in to_coordinator.body
+        assert "Registrations cancelled: Alex A, Alex B." in to_coordinator.body
+        assert "Your registration is cancelled." in to_officer.body
+        assert_describes_session(to_coordinator, session)
 
     def test_it_needs_a_reason(self, cast: Cast, provider_org: Any) -> None:
         with pytest.raises(ValidationError):
             services.cancel_session(actor=cast.provider, session=make_session(provider_org), reason="  ")
+
+
+class TestChangingASession:
+    def _registered(self, cast: Cast, provider_org: Any, capture: Any) -> tuple[CourseSession, Any]:
+        officer = make_user("moved-officer@example.org", "Moved Officer")
+        session = make_session(provider_org, seats=1)
+        with capture(execute=True):
+            _register(cast, session, make_person(cast.agency, last_name="A"), make_person(cast.agency, user=officer))
+        send_due()
+        mail.outbox.clear()
+        return session, officer
+
+    def test_a_new_date_and_place_tell_each_registrant_what_changed(
+        self, cast: Cast, provider_org: Any, django_capture_on_commit_callbacks: Any
+    ) -> None:
+        session, officer = self._registered(cast, provider_org, django_capture_on_commit_callbacks)
+        old_when = session.when_label
+        with django_capture_on_commit_callbacks(execute=True):
+            moved = services.update_session(
+                actor=cast.provider,
+                session=session,
+                starts_at=session.starts_at + dt.timedelta(days=1),
+                ends_at=session.ends_at + dt.timedelta(days=1),
+                address="9 Lake Road",
+                city="Decatur",
+                latitude=None,
+                longitude=None,
+            )
+        send_due()
+        send_due()
+        by_recipient = {m.to[0]: m for m in mail.outbox}
+        assert len(mail.outbox) == 2 and set(by_recipient) == {"coordinator@example.org", officer.email}
+        body = by_recipient["coordinator@example.org"].body
+        assert by_recipient[officer.email].subject == f"OneMind: Session changed: CIT-40 {moved.starts_local:%Y-%m-%d}"
+        assert f"When: {old_when} → {moved.when_label}" in body
+        assert "Where: 1 Training Way, Springfield, IL → 9 Lake Road, Decatur, IL" in body
+        assert "(America/Chicago)" in body and f"/courses/{session.public_id}/" in body
+        assert "Registered: Alex A, Alex Testperson" in body
+        assert "You are registered." in by_recipient[officer.email].body
+
+    def test_a_new_time_zone_alone_is_a_change(
+        self, cast: Cast, provider_org: Any, django_capture_on_commit_callbacks: Any
+    ) -> None:
+        session, _officer = self._registered(cast, provider_org, django_capture_on_commit_callbacks)
+        with django_capture_on_commit_callbacks(execute=True):
+            services.update_session(actor=cast.provider, session=session, timezone="America/Denver")
+        send_due()
+        changed = [m for m in mail.outbox if m.to == ["coordinator@example.org"]]
+        assert len(changed) == 1
+        assert "(America/Chicago) → " in changed[0].body and "(America/Denver)" in changed[0].body
+        assert "Where: 1 Training Way, Springfield, IL" in changed[0].body  # unchanged, stated plainly
+
+    def test_notes_hours_or_contact_edits_tell_nobody(
+        self, cast: Cast, provider_org: Any, django_capture_on_commit_callbacks: Any
+    ) -> None:
+        session, _officer = self._registered(cast, provider_org, django_capture_on_commit_callbacks)
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            services.update_session(
+                actor=cast.provider, session=session, notes="Bring a notebook", hours=32, contact="desk@example.org"
+            )
+        send_due()
+        assert mail.outbox == [] and callbacks == []
+
+    def test_a_session_without_registrants_tells_nobody(
+        self, cast: Cast, provider_org: Any, django_capture_on_commit_callbacks: Any
+    ) -> None:
+        session = make_session(provider_org)
+        with django_capture_on_commit_callbacks(execute=True):
+            services.update_session(actor=cast.provider, session=session, city="Decatur", latitude=None, longitude=None)
+        send_due()
+        assert mail.outbox == []
 
 
 class TestAttendance:

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 from django_scopes import scopes_disabled
@@ -14,6 +15,7 @@ from onemind.compliance.engine import CIT
 from onemind.compliance.selectors import agency_dashboard
 from onemind.courses import services
 from onemind.courses.models import CourseSession, Registration
+from onemind.notifications.sender import send_due
 from onemind.training.models import TrainingRecord
 from tests.conftest import Cast
 from tests.courses.helpers import DECATUR, make_provider, make_session, past
@@ -228,6 +230,32 @@ class TestProviderPages:
         assert client.post(url, self._form(seats="30")).status_code == 302
         session.refresh_from_db()
         assert session.seats == 30
+
+    def test_an_edit_of_the_time_tells_registrants_and_a_notes_edit_does_not(
+        self, cast: Cast, provider_org: Any, django_capture_on_commit_callbacks: Any
+    ) -> None:
+        client = cast.client_for("provider")
+        client.post(reverse("courses:publish", args=[provider_org.slug]), self._form())
+        session = CourseSession.objects.get()
+        with django_capture_on_commit_callbacks(execute=True), scopes_disabled():
+            services.register_people(
+                actor=cast.coordinator, session=session, agency=cast.agency, people=[make_person(cast.agency)]
+            )
+        send_due()
+        mail.outbox.clear()
+        url = reverse("courses:edit", args=[session.public_id])
+        assert b"Registrants are told" in client.get(url).content
+        with django_capture_on_commit_callbacks(execute=True):
+            assert client.post(url, self._form(notes="Park at the back")).status_code == 302
+        send_due()
+        assert mail.outbox == []
+        with django_capture_on_commit_callbacks(execute=True):
+            assert client.post(url, self._form(start_time="09:30")).status_code == 302
+        send_due()
+        (message,) = mail.outbox
+        day = timezone.localdate() + dt.timedelta(days=30)
+        assert message.to == ["coordinator@example.org"]
+        assert f"When: {day} 08:00 to" in message.body and f"→ {day} 09:30 to" in message.body
 
     def test_registrants_are_listed_per_agency(
         self, cast: Cast, provider_org: Any, django_assert_max_num_queries: Any
