@@ -16,13 +16,14 @@ from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
-from onemind.campaign.models import AgencyStanding, FiguresRefresh
+from onemind.campaign.models import AgencyStanding, FiguresRefresh, StandingRollup
 from onemind.campaign.standings import SIZE_CLASSES, SIZE_LABELS
 from onemind.compliance.engine import Status
 from onemind.lib.agency_types import AGENCY_TYPE_LABELS, AGENCY_TYPES
 from onemind.lib.ori import STATE_CODES
 
 T = TypeVar("T")
+M = TypeVar("M", AgencyStanding, StandingRollup)
 
 # The campaign's categories of agencies: key, label, the rows it counts.
 CATEGORIES: tuple[tuple[str, str, Q], ...] = (
@@ -71,7 +72,8 @@ class Filters:
     figure: str = "pledged"
     months: int = 24
 
-    def apply(self, rows: QuerySet[AgencyStanding]) -> QuerySet[AgencyStanding]:
+    def apply(self, rows: QuerySet[M]) -> QuerySet[M]:
+        """Narrow agency rows, or history groups (they have the same filter columns)."""
         if self.state:
             rows = rows.filter(state=self.state)
         if self.agency_type:
@@ -164,14 +166,16 @@ class Totals:
         return self.counts[key]
 
 
-def totals(filters: Filters, *, today: dt.date | None = None) -> Totals:
-    """The headline figures, the strategy funnel and the deadline count: one query."""
-    today = today or timezone.localdate()
+def _extra(today: dt.date) -> dict[str, Any]:
+    """The headline's aggregates beyond the category and people counts: strategies, funnel, sworn, deadlines."""
     extra: dict[str, Any] = {f"s{n}": Count("id", filter=Q(**{f"s{n}_met": True})) for n, _name in STRATEGY_NAMES}
     extra.update({f"atleast{k}": Count("id", filter=Q(strategies_met__gte=k)) for k in range(1, 5)})
     extra["sworn"] = Sum("sworn")
     extra["deadlines"] = Count("id", filter=_deadline_q(today))
-    row = _clean(current_rows(filters).aggregate(**_counts(), **extra))
+    return extra
+
+
+def _totals_from(row: dict[str, Any]) -> Totals:
     counts = {key: row[key] for key in [*CATEGORY_LABELS, *PEOPLE_LABELS]}
     funnel = [("Pledged", row["pledged"])]
     funnel += [
@@ -188,38 +192,103 @@ def totals(filters: Filters, *, today: dt.date | None = None) -> Totals:
     )
 
 
+def totals(filters: Filters, *, today: dt.date | None = None) -> Totals:
+    """The headline figures, the strategy funnel and the deadline count: one query."""
+    today = today or timezone.localdate()
+    return _totals_from(_clean(current_rows(filters).aggregate(**_counts(), **_extra(today))))
+
+
+COUNT_FIELDS = [*CATEGORY_LABELS, *PEOPLE_LABELS]
+
+
 def grouped(filters: Filters, dimension: str) -> list[dict[str, Any]]:
     """Every category and people count per value of ``dimension`` (state, agency_type or size_class)."""
     rows = current_rows(filters).values(dimension).annotate(**_counts()).order_by(dimension)
     return [_clean(row) for row in rows]
 
 
-def by_size(filters: Filters) -> list[dict[str, Any]]:
-    found = {row["size_class"]: row for row in grouped(filters, "size_class")}
-    empty = dict.fromkeys([*CATEGORY_LABELS, *PEOPLE_LABELS], 0)
+def _regroup(groups: Sequence[dict[str, Any]], dimension: str) -> list[dict[str, Any]]:
+    """``grouped(filters, dimension)`` added up from finer groups (every count is a sum), in the same order."""
+    found: dict[str, dict[str, Any]] = {}
+    for group in groups:
+        row = found.setdefault(group[dimension], {dimension: group[dimension], **dict.fromkeys(COUNT_FIELDS, 0)})
+        for key in COUNT_FIELDS:
+            row[key] += group[key]
+    return [found[key] for key in sorted(found)]
+
+
+def _size_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    found = {row["size_class"]: row for row in rows}
+    empty = dict.fromkeys(COUNT_FIELDS, 0)
     return [{"size_class": key, "label": label, **found.get(key, empty)} for key, label, *_rest in SIZE_CLASSES]
 
 
+def _type_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{**row, "label": AGENCY_TYPE_LABELS.get(row["agency_type"], row["agency_type"])} for row in rows]
+
+
+def _state_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{**row, "label": STATE_CODES.get(row["state"], row["state"] or "Outside the US")} for row in rows]
+
+
+def by_size(filters: Filters) -> list[dict[str, Any]]:
+    return _size_rows(grouped(filters, "size_class"))
+
+
 def by_type(filters: Filters) -> list[dict[str, Any]]:
-    return [
-        {**row, "label": AGENCY_TYPE_LABELS.get(row["agency_type"], row["agency_type"])}
-        for row in grouped(filters, "agency_type")
-    ]
+    return _type_rows(grouped(filters, "agency_type"))
 
 
 def by_state(filters: Filters) -> list[dict[str, Any]]:
-    return [
-        {**row, "label": STATE_CODES.get(row["state"], row["state"] or "Outside the US")}
-        for row in grouped(filters, "state")
-    ]
+    return _state_rows(grouped(filters, "state"))
+
+
+@dataclass
+class CurrentFigures:
+    totals: Totals
+    states: list[dict[str, Any]]
+    types: list[dict[str, Any]]
+    sizes: list[dict[str, Any]]
+
+
+def current_figures(filters: Filters, *, today: dt.date | None = None) -> CurrentFigures:
+    """``totals``, ``by_state``, ``by_type`` and ``by_size`` from one query instead of four.
+
+    The "now" rows are grouped by state, type and size class together (at most a few thousand groups, however
+    many agencies) and the four views are added up here: every figure is a count or a sum, so the totals equal
+    the separate queries' exactly, for a quarter of the table scans.
+    """
+    today = today or timezone.localdate()
+    aggregates = {**_counts(), **_extra(today)}
+    rows = current_rows(filters).values("state", "agency_type", "size_class").annotate(**aggregates).order_by()
+    groups = [_clean(dict(row)) for row in rows]
+    overall = {key: sum(group[key] for group in groups) for key in aggregates}
+    return CurrentFigures(
+        totals=_totals_from(overall),
+        states=_state_rows(_regroup(groups, "state")),
+        types=_type_rows(_regroup(groups, "agency_type")),
+        sizes=_size_rows(_regroup(groups, "size_class")),
+    )
+
+
+def _rollup_counts() -> dict[str, Any]:
+    """``_counts()`` over the history groups: a category counts the agencies of the groups it matches."""
+    counts: dict[str, Any] = {key: Sum("agencies", filter=q) if q else Sum("agencies") for key, _label, q in CATEGORIES}
+    counts["mhfa_trained"] = Sum("mhfa_trained")
+    counts["cit_trained"] = Sum("cit_trained")
+    return counts
 
 
 def history(filters: Filters, *, today: dt.date | None = None) -> list[dict[str, Any]]:
-    """Each stored month-end of the last ``filters.months`` months with every category count: one query."""
+    """Each stored month-end of the last ``filters.months`` months with every category count: one query.
+
+    It reads the refresh's per-group sums (``StandingRollup``), not the agency rows: every filter and category
+    is a condition on a group's key, so the counts are the same.
+    """
     today = today or timezone.localdate()
     start = dt.date(today.year, today.month, 1) - dt.timedelta(days=31 * filters.months)
-    rows = filters.apply(AgencyStanding.objects.filter(current=False, on__gt=start))
-    return [_clean(dict(row)) for row in rows.values("on").annotate(**_counts()).order_by("on")]
+    rows = filters.apply(StandingRollup.objects.filter(on__gt=start))
+    return [_clean(dict(row)) for row in rows.values("on").annotate(**_rollup_counts()).order_by("on")]
 
 
 def _deadline_q(today: dt.date) -> Q:
@@ -335,15 +404,17 @@ def public_figures(*, with_tables: bool = False) -> PublicFigures:
 
 def _public_figures(with_tables: bool) -> PublicFigures:
     everything = Filters()
-    headline = totals(everything)
+    # With the tables, the headline and the state rows come from one query (see current_figures).
+    now = current_figures(everything) if with_tables else None
+    headline = now.totals if now is not None else totals(everything)
     figures = PublicFigures(
         totals=headline,
         states=current_rows(everything).exclude(state="").values("state").distinct().count(),
         refreshed=None,
         people={key: suppressed(headline[key]) for key in PEOPLE_LABELS},
     )
-    if with_tables:
-        rows = by_state(everything)
+    if now is not None:
+        rows = now.states
         for key in PEOPLE_LABELS:
             column = suppress_column([row[key] for row in rows], total=headline[key])
             for row, shown in zip(rows, column, strict=True):

@@ -13,11 +13,11 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from onemind.campaign.models import AgencyStanding, FiguresRefresh
+from onemind.campaign.models import AgencyStanding, FiguresRefresh, StandingRollup
 from onemind.compliance.engine import CIT, MHFA, AgencyResult, State, Status
 from onemind.pledges.models import Pledge
 from onemind.reviews.models import Submission
@@ -144,7 +144,38 @@ def store_standings(on: dt.date, *, current: bool, agency_ids: Iterable[int] | N
             stale = stale.filter(agency_id__in=list(agency_ids))
         stale.delete()
         AgencyStanding.objects.bulk_create(rows, batch_size=WRITE_CHUNK)
+        if not current:
+            store_rollup(on)
     return len(rows)
+
+
+ROLLUP_KEY = ("state", "agency_type", "size_class", "status", "submitted", "recognized")
+
+
+def store_rollup(on: dt.date | None = None) -> int:
+    """Replace the history groups of month-end ``on`` (all month-ends when None) with sums of its agency rows."""
+    rows = AgencyStanding.objects.filter(current=False)
+    stale = StandingRollup.objects.all()
+    if on is not None:
+        rows, stale = rows.filter(on=on), stale.filter(on=on)
+    groups = (
+        rows.values("on", *ROLLUP_KEY)
+        .annotate(agencies=Count("id"), mhfa=Sum("mhfa_trained"), cit=Sum("cit_trained"))
+        .order_by()
+    )
+    rollup = [
+        StandingRollup(
+            **{key: group[key] for key in ("on", *ROLLUP_KEY)},
+            agencies=group["agencies"],
+            mhfa_trained=group["mhfa"] or 0,
+            cit_trained=group["cit"] or 0,
+        )
+        for group in groups
+    ]
+    with transaction.atomic():
+        stale.delete()
+        StandingRollup.objects.bulk_create(rollup, batch_size=WRITE_CHUNK)
+    return len(rollup)
 
 
 def refresh_figures(*, today: dt.date | None = None, months: int = 1) -> int:

@@ -54,18 +54,30 @@ def history_table(filters: Filters, today: dt.date) -> Table:
 
 
 def states_table(filters: Filters, today: dt.date) -> Table:
-    rows = [[row["state"] or "—", row["label"], *_counts(row)] for row in figures.by_state(filters)]
-    return Table("states", "By state", ["Code", "State", *COUNT_HEADERS], rows)
+    return _states(figures.by_state(filters))
 
 
 def types_table(filters: Filters, today: dt.date) -> Table:
-    rows = [[row["label"], *_counts(row)] for row in figures.by_type(filters)]
-    return Table("types", "By agency type", ["Agency type", *COUNT_HEADERS], rows)
+    return _types(figures.by_type(filters))
 
 
 def sizes_table(filters: Filters, today: dt.date) -> Table:
-    rows = [[row["label"], *_counts(row)] for row in figures.by_size(filters)]
-    return Table("sizes", "By size (sworn officers)", ["Size class", *COUNT_HEADERS], rows)
+    return _sizes(figures.by_size(filters))
+
+
+def _states(rows: list[dict[str, Any]]) -> Table:
+    rows_out = [[row["state"] or "—", row["label"], *_counts(row)] for row in rows]
+    return Table("states", "By state", ["Code", "State", *COUNT_HEADERS], rows_out)
+
+
+def _types(rows: list[dict[str, Any]]) -> Table:
+    rows_out = [[row["label"], *_counts(row)] for row in rows]
+    return Table("types", "By agency type", ["Agency type", *COUNT_HEADERS], rows_out)
+
+
+def _sizes(rows: list[dict[str, Any]]) -> Table:
+    rows_out = [[row["label"], *_counts(row)] for row in rows]
+    return Table("sizes", "By size (sworn officers)", ["Size class", *COUNT_HEADERS], rows_out)
 
 
 def funnel_table(filters: Filters, today: dt.date) -> Table:
@@ -106,12 +118,19 @@ class DashboardFigures:
 
 
 def dashboard_figures(filters: Filters, today: dt.date) -> tuple[DashboardFigures, figures.FiguresRefresh | None]:
-    """Every number on the dashboard for ``filters``: six GROUP BY queries, or none when cached."""
+    """Every number on the dashboard for ``filters``: three queries (the "now" groups, the history, the
+    deadlines), or none when cached."""
 
     def compute() -> DashboardFigures:
-        totals = figures.totals(filters, today=today)
-        tables = {key: build(filters, today) for key, build in TABLES.items() if key != "funnel"}
-        tables["funnel"] = funnel_from(totals)
-        return DashboardFigures(totals, tables)
+        now = figures.current_figures(filters, today=today)
+        tables = {
+            "history": history_table(filters, today),
+            "states": _states(now.states),
+            "types": _types(now.types),
+            "sizes": _sizes(now.sizes),
+            "funnel": funnel_from(now.totals),
+            "deadlines": deadlines_table(filters, today),
+        }
+        return DashboardFigures(now.totals, {key: tables[key] for key in TABLES})
 
     return figures.cached_figures(f"dashboard:{filters.query()}:{filters.figure}:{filters.months}", compute)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("reviews/<uuid:submission_id>/", staff_views.review, name="review"),
     path("agencies/<slug:agency_slug>/", staff_views.agency_status, name="agency"),
     path("agencies/<slug:agency_slug>/recognize/", staff_views.recognize, name="recognize"),
+    path("agencies/<slug:agency_slug>/revoke/", staff_views.revoke, name="revoke"),
     path("agencies/<slug:agency_slug>/certificate.pdf", staff_views.certificate, name="certificate"),
     path("editions/", views.editions, name="editions"),
     path("editions/add/", views.edition_edit, name="edition_add"),

@@ -185,14 +185,18 @@ def time_campaign_dashboard(requests: int, log: Log, summary: Summary) -> None:
     try:
         timer(client, 1)  # the first request fills the figures cache; it is not a steady-state sample
         samples = list(timer(client, requests))
+        cold = list(timer(client, getattr(module, "COLD_REQUESTS", 10), cold=True))  # cache emptied before each
     except Exception as exc:  # noqa: BLE001 - report it and go on with the other figures
         log(f"campaign dashboard: could not be measured: {exc!r}")
         summary.add("Campaign dashboard, median", "failed", f"≤ {TARGETS['campaign_dashboard']:.0f} ms", False)
         return
     median, p95 = statistics.median(samples), percentile(samples, 0.95)
     target = TARGETS["campaign_dashboard"]
-    log(f"campaign dashboard: median {median:.1f} ms, p95 {p95:.1f} ms over {len(samples)} requests")
+    cold_median = statistics.median(cold)
+    log(f"campaign dashboard: warm median {median:.1f} ms, p95 {p95:.1f} ms over {len(samples)} requests")
+    log(f"campaign dashboard: cold median {cold_median:.1f} ms over {len(cold)} requests, nothing cached")
     summary.add("Campaign dashboard, median", f"{median:.1f} ms", f"≤ {target:.0f} ms", median <= target)
+    summary.add("Campaign dashboard, cold median", f"{cold_median:.1f} ms", f"≤ {target:.0f} ms", cold_median <= target)
 
 
 def free_port() -> int:

@@ -8,7 +8,7 @@ import random
 from django.utils import timezone
 
 from onemind.campaign.models import AgencyStanding, FiguresRefresh
-from onemind.campaign.standings import past_month_ends, size_class
+from onemind.campaign.standings import past_month_ends, size_class, store_rollup
 from onemind.tenancy.models import Agency
 
 STATES = ("CA", "TX", "NY", "FL", "IL", "PA", "OH", "GA", "WA", "AZ", "CO", "MN", "OR", "VA", "NC", "PR")
@@ -59,5 +59,6 @@ def fake_standings(count: int, *, months: int = 12, seed: int = 7, today: dt.dat
                 )
             )
     AgencyStanding.objects.bulk_create(rows)
+    store_rollup()  # the refresh sums the month-ends for the history; so must rows made here
     FiguresRefresh.objects.create(status="done", agencies=count, finished_at=dt.datetime.now(dt.UTC))
     return agencies
