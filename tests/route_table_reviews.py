@@ -62,6 +62,8 @@ ROUTES = {
     "campaign:certificate": Route(
         "campaign", sample=lambda cast: {"agency_slug": cast.agency.slug, **_recognized(cast)}
     ),
+    # GET is the confirmation step; the POST (reason required) is tested in tests/reviews/test_recognition_revoke.py.
+    "campaign:revoke": Route("campaign", sample=lambda cast: {"agency_slug": cast.agency.slug, **_recognized(cast)}),
     "campaign:editions": Route("campaign"),
     "campaign:edition_add": Route("campaign"),
     "campaign:edition_edit": Route("campaign", sample=lambda cast: {"pk": _unused_edition()}),

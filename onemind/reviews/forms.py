@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 
 from onemind.reviews.evidence import evidence_field
+from onemind.reviews.models import STRATEGIES
 
 TEXTAREA = forms.Textarea(attrs={"class": "usa-textarea", "rows": 4})
 
@@ -41,6 +42,24 @@ class ReattestForm(forms.Form):
         max_length=4000,
         widget=TEXTAREA,
         initial="The agency confirms that the four strategies remain in place.",
+    )
+
+
+class RevokeForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason for revoking",
+        max_length=4000,
+        widget=TEXTAREA,
+        help_text="Required. The agency's members see it with what to do to regain recognition; the public does not.",
+    )
+    reopen = forms.TypedMultipleChoiceField(
+        label="Strategies the agency must submit again",
+        required=False,
+        coerce=int,
+        choices=[(n, f"{n}. {title}") for n, title in sorted(STRATEGIES.items())],
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Checked strategies go back to the agency as returned, with the reason as your comment. "
+        "Those the records show as no longer met are checked for you.",
     )
 
 

@@ -93,13 +93,26 @@ class Recognition(models.Model):
     reattest_due_on = models.DateField()
     # Strategy number -> verified_on, as they stood at recognition.
     verified = models.JSONField(default=dict)
+    # Revocation keeps the row: the public page for this code then says when it was revoked, never "not found".
     revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_on = models.DateField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Shown to the agency's members, never on the public page.
+    revoke_reason = models.TextField(blank=True, default="")
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = ScopedManager(agency="agency")
 
     class Meta:
         ordering = ["-recognized_on", "-pk"]
+        constraints = [
+            # At most one recognition in force per agency; revoked ones stay as history.
+            models.UniqueConstraint(
+                fields=["agency"], condition=models.Q(revoked_at__isnull=True), name="recognition_one_active"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Recognition of {self.agency} on {self.recognized_on}"

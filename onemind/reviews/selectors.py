@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
+from onemind.compliance.engine_results import State
 from onemind.partnerships.models import Partnership
 from onemind.policies.models import PolicyVersion
+from onemind.reviews import figures as frozen
 from onemind.reviews.evidence import file_on_record
 from onemind.reviews.models import STRATEGIES, Recognition, Submission
 from onemind.tenancy.models import Agency
@@ -74,6 +77,50 @@ def evidence_problems(submission: Submission) -> list[str]:
 
 def active_recognition(agency: Agency) -> Recognition | None:
     return Recognition.objects.filter(agency=agency, revoked_at__isnull=True).first()
+
+
+def overdue_reattestations(on: dt.date | None = None, limit: int = 50) -> list[Recognition]:
+    """Recognitions in force whose yearly re-attestation date has passed, longest overdue first."""
+    on = on or timezone.localdate()
+    with scopes_disabled():
+        return list(
+            Recognition.objects.filter(revoked_at__isnull=True, reattest_due_on__lt=on)
+            .select_related("agency")
+            .order_by("reattest_due_on", "pk")[:limit]
+        )
+
+
+def last_revocation(agency: Agency) -> Recognition | None:
+    """The most recently revoked recognition, shown to the agency while it is not recognized again."""
+    return Recognition.objects.filter(agency=agency, revoked_at__isnull=False).order_by("-revoked_at").first()
+
+
+@dataclass(frozen=True)
+class Renewal:
+    """Where a recognized agency stands for its yearly re-attestation on `on`."""
+
+    due_on: dt.date
+    days_left: int  # negative once overdue
+    unmet: tuple[tuple[int, str, str], ...]  # (number, title, the engine's explanation) of strategies not met
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_left < 0
+
+    @property
+    def days_overdue(self) -> int:
+        return max(0, -self.days_left)
+
+    @property
+    def can_reattest(self) -> bool:
+        return not self.unmet
+
+
+def renewal(agency: Agency, recognition: Recognition, on: dt.date | None = None) -> Renewal:
+    on = on or timezone.localdate()
+    result = frozen.agency_result(agency, on)
+    unmet = tuple((s.number, STRATEGIES[s.number], s.explanation) for s in result.strategies if s.state is State.UNMET)
+    return Renewal(due_on=recognition.reattest_due_on, days_left=(recognition.reattest_due_on - on).days, unmet=unmet)
 
 
 def submissions_by_strategy(agency: Agency) -> dict[int, Submission]:

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from onemind.accounts.models import User
 from onemind.audit.services import log_action, log_change, snapshot
+from onemind.compliance.engine_results import State
 from onemind.lib.dates import add_months
 from onemind.lib.uploads import delete_private_upload
 from onemind.partnerships.models import Partnership
@@ -202,6 +203,56 @@ def recognize_agency(*, actor: User, agency: Agency, on: dt.date | None = None) 
 
 
 @transaction.atomic
+def revoke_recognition(
+    *, actor: User, agency: Agency, reason: str, reopen: tuple[int, ...] = (), on: dt.date | None = None
+) -> Recognition:
+    """Withdraw the agency's recognition: off the public list, its code reported as revoked on the public page.
+
+    Strategies named in `reopen` go back to the agency as returned, with the reason as the reviewer's comment, so
+    it must submit them again before staff can recognize it anew; the others stay verified.
+    """
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError("Give the reason for revoking: the agency sees it.")
+    if any(n not in STRATEGIES for n in reopen):
+        raise ValidationError("There are four strategies, numbered 1 to 4.")
+    recognition = Recognition.objects.select_for_update().filter(agency=agency, revoked_at__isnull=True).first()
+    if recognition is None:
+        raise ValidationError("This agency is not recognized, so there is nothing to revoke.")
+    before = snapshot(recognition)
+    recognition.revoked_at, recognition.revoked_by = timezone.now(), actor
+    recognition.revoked_on = on or timezone.localdate()
+    recognition.revoke_reason = reason
+    recognition.save(update_fields=["revoked_at", "revoked_on", "revoked_by", "revoke_reason"])
+    log_change(
+        actor=actor, action="reviews.recognition_revoked", obj=recognition, before=before, agency=agency, reason=reason
+    )
+    # Other code (public lists, the engine, campaign standings) reads Agency.recognized_on.
+    before = snapshot(agency)
+    agency.recognized_on = None
+    agency.save(update_fields=["recognized_on", "updated_at"])
+    log_change(actor=actor, action="reviews.agency_unrecognized", obj=agency, before=before, agency=agency)
+    for submission in Submission.objects.select_for_update().filter(
+        agency=agency, strategy__in=reopen, state=Submission.State.VERIFIED
+    ):
+        _reopen(actor=actor, submission=submission, reason=reason)
+    return recognition
+
+
+def _reopen(*, actor: User, submission: Submission, reason: str) -> None:
+    before = snapshot(submission)
+    submission.state = Submission.State.RETURNED
+    # Like a return: resubmitting with nothing changed and no answer is refused.
+    submission.returned_fingerprint = frozen.fingerprint(submission.figures, submission.evidence, submission.attachment)
+    submission.reviewed_by, submission.reviewed_at = actor, timezone.now()
+    submission.returned_at, submission.verified_on = submission.reviewed_at, None
+    submission.save()
+    add_comment(actor=actor, submission=submission, body=f"Recognition revoked: {reason}", from_staff=True)
+    log_change(actor=actor, action="reviews.strategy_reopened", obj=submission, before=before, agency=submission.agency)
+    submission_reviewed.send(sender=Submission, submission=submission)
+
+
+@transaction.atomic
 def reattest(*, actor: User, agency: Agency, statement: str, on: dt.date | None = None) -> Reattestation:
     """The yearly re-attestation: the figures of all four strategies today, and the next due date."""
     on = on or timezone.localdate()
@@ -209,6 +260,14 @@ def reattest(*, actor: User, agency: Agency, statement: str, on: dt.date | None 
     if recognition is None:
         raise ValidationError("Only a recognized agency re-attests.")
     result = frozen.agency_result(agency, on)
+    # The statement says the four strategies remain in place; the engine must agree before it is accepted.
+    unmet = [s.number for s in result.strategies if s.state is State.UNMET]
+    if unmet:
+        listed = ", ".join(f"{n} ({STRATEGIES[n]})" for n in unmet)
+        raise ValidationError(
+            f"Not re-attested: the records show strategy {listed} no longer met. Bring the records up to date "
+            "(training, agreement or policy), then re-attest."
+        )
     entry = Reattestation.objects.create(
         agency=agency,
         recognition=recognition,

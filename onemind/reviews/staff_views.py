@@ -13,8 +13,8 @@ from django.views.decorators.http import require_POST
 from django_scopes import scope, scopes_disabled
 
 from onemind.reviews import selectors, services
-from onemind.reviews.forms import ReviewForm
-from onemind.reviews.models import STRATEGIES, Submission
+from onemind.reviews.forms import ReviewForm, RevokeForm
+from onemind.reviews.models import STRATEGIES, Recognition, Submission
 from onemind.reviews.pdf import verification_url
 from onemind.reviews.views import certificate_response
 from onemind.tenancy.access import AuthenticatedRequest, campaign_view
@@ -45,6 +45,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "states": Submission.State.choices,
             "strategies": sorted(STRATEGIES.items()),
             "ages": AGES,
+            "overdue": selectors.overdue_reattestations(),
         },
     )
 
@@ -99,6 +100,8 @@ def agency_status(request: HttpRequest, agency_slug: str) -> HttpResponse:
     with scope(agency=agency):
         rows = selectors.overview(agency)
         recognition = selectors.active_recognition(agency)
+        renewal = selectors.renewal(agency, recognition) if recognition else None
+        history = list(Recognition.objects.filter(agency=agency, revoked_at__isnull=False).select_related("revoked_by"))
     verified, completed_on, _ = selectors.verification_state([agency.pk])[agency.pk]
     return render(
         request,
@@ -108,9 +111,42 @@ def agency_status(request: HttpRequest, agency_slug: str) -> HttpResponse:
             "rows": rows,
             "completed_on": completed_on,
             "recognition": recognition,
+            "renewal": renewal,
+            "revoked": history,
             "verify_url": verification_url(recognition) if recognition else "",
         },
     )
+
+
+@campaign_view(CAMPAIGN_REVIEW)
+def revoke(request: AuthenticatedRequest, agency_slug: str) -> HttpResponse:
+    """The confirmation page (GET) and the revocation itself (POST, with a reason)."""
+    agency = _agency(agency_slug)
+    with scope(agency=agency):
+        recognition = selectors.active_recognition(agency)
+        if recognition is None:
+            messages.error(request, f"{agency.name} is not recognized, so there is nothing to revoke.")
+            return redirect("campaign:agency", agency_slug=agency.slug)
+        renewal = selectors.renewal(agency, recognition)
+        form = RevokeForm(
+            request.POST if request.method == "POST" else None,
+            initial={"reopen": [n for n, _title, _why in renewal.unmet]},
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.revoke_recognition(
+                    actor=request.user,
+                    agency=agency,
+                    reason=form.cleaned_data["reason"],
+                    reopen=tuple(form.cleaned_data["reopen"]),
+                )
+            except ValidationError as exc:
+                form.add_error(None, " ".join(exc.messages))
+            else:
+                messages.success(request, f"The recognition of {agency.name} is revoked.")
+                return redirect("campaign:agency", agency_slug=agency.slug)
+        context = {"agency": agency, "recognition": recognition, "renewal": renewal, "form": form}
+    return render(request, "reviews/revoke.html", context, status=400 if form.errors else 200)
 
 
 @campaign_view(CAMPAIGN_REVIEW)

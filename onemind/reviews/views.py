@@ -32,6 +32,8 @@ def index(request: AgencyRequest) -> HttpResponse:
             "agency": agency,
             "rows": selectors.overview(agency),
             "recognition": recognition,
+            "renewal": selectors.renewal(agency, recognition) if recognition else None,
+            "revoked": None if recognition else selectors.last_revocation(agency),
             "reattest_form": ReattestForm(),
             "verify_url": verification_url(recognition) if recognition else "",
         },

@@ -122,6 +122,8 @@ def test_a_forged_verification_code_is_not_found(cast: Cast) -> None:
 
 def test_reattestation_moves_the_due_date_a_year_on(cast: Cast) -> None:
     with scopes_disabled():
+        make_partnership(cast.agency)
+        make_policy(cast.agency)
         recognition = Recognition.objects.create(
             agency=cast.agency, recognized_on=dt.date(2025, 1, 1), reattest_due_on=dt.date(2026, 1, 1)
         )
