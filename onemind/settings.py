@@ -251,6 +251,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "onemind.api.errors.exception_handler",
 }
+# Bad or malformed API tokens from one address in a minute before every token from it gets 429 for the rest of it.
+API_TOKEN_FAILURES_PER_MINUTE = env_int("API_TOKEN_FAILURES_PER_MINUTE", 10)
 SPECTACULAR_SETTINGS = {
     "TITLE": "OneMind API",
     "DESCRIPTION": "Sync an agency's roster and training records, and read its compliance status.",
