@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -227,7 +227,11 @@ def reject(request: AgencyRequest, record_id: object) -> HttpResponse:
 
 @agency_view(roles.TRAINING_READ)
 def certificate(request: AgencyRequest, record_id: object) -> HttpResponse:
-    record = _record(request, record_id)
+    return certificate_download(request, _record(request, record_id))
+
+
+def certificate_download(request: HttpRequest, record: TrainingRecord) -> HttpResponse:
+    """The record's certificate file as a download (never inline), logged; 404 when there is none."""
     if not record.certificate_file:
         raise Http404("No file for this record")
     try:

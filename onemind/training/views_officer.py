@@ -14,16 +14,14 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django_scopes import scope
 
 from onemind.lib.uploads import (
     UploadRejected,
-    content_type_for,
     delete_private_upload,
-    open_private_upload,
     store_private_upload,
 )
 from onemind.roster.models import Person, PersonStatus
@@ -32,6 +30,7 @@ from onemind.training import services
 from onemind.training.forms import OwnCertificateForm
 from onemind.training.models import TrainingRecord
 from onemind.training.selectors import certificates_for, edition_for
+from onemind.training.views import certificate_download
 
 OwnView = Callable[..., HttpResponse]
 
@@ -113,19 +112,4 @@ def mine_certificate(request: HttpRequest, person: Person, record_id: object) ->
     record: TrainingRecord = get_object_or_404(
         TrainingRecord.objects.filter(person=person).select_related("course_type"), public_id=record_id
     )
-    if not record.certificate_file:
-        raise Http404("No file for this record")
-    try:
-        handle = open_private_upload(record.certificate_file)
-    except FileNotFoundError as exc:
-        raise Http404("The file is missing") from exc
-    services.log_certificate_download(actor=request.user, record=record)
-    ext = record.certificate_file.rpartition(".")[2]
-    response: HttpResponse = FileResponse(  # type: ignore[assignment]
-        handle,
-        as_attachment=True,
-        filename=f"certificate-{record.course_type.code}-{record.completed_on:%Y-%m-%d}.{ext}",
-        content_type=content_type_for(record.certificate_file),
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return certificate_download(request, record)
