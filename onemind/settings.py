@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from csp.constants import NONCE
@@ -79,7 +80,8 @@ MIDDLEWARE = [
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend with the per-request user load written by hand (onemind/accounts/backends.py).
+    "onemind.accounts.backends.UserBackend",
 ]
 # Five failures for one e-mail address from one IP address lock that pair for 15 minutes. Locking the pair (not the
 # account) means an attacker elsewhere cannot lock the real user out, and the cool-off ends every lockout.
@@ -181,11 +183,23 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Dashboards are cached per agency and invalidated by a data-version stamp. With several web processes, point them
 # at one Redis (REDIS_URL=redis://127.0.0.1:6379/0) so they share the cache; the default is per process.
 _REDIS_URL = env_str("REDIS_URL")
-CACHES = {
+CACHES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _REDIS_URL}
     if _REDIS_URL
-    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # Always this process's memory: only for values that cannot go stale under their key (a dashboard body keyed by
+    # its data stamp, navigation keyed by the permissions that decide it), so every process may keep its own copy and
+    # no request pays a round trip to Redis for them.
+    "local": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "onemind-local",
+        "OPTIONS": {"MAX_ENTRIES": 1000},
+    },
 }
+# Sessions are read on every signed-in request: with a shared Redis, read them from there (written through to the
+# database, so a Redis restart signs nobody out). A per-process cache would let a signed-out session live on in
+# another process, so without Redis sessions stay in the database alone.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if _REDIS_URL else "django.contrib.sessions.backends.db"
 
 # HTTPS hardening: on in production (ONEMIND_HTTPS=true), off for the loopback demo.
 HTTPS = env_bool("ONEMIND_HTTPS", False)

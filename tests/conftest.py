@@ -142,6 +142,7 @@ def _fast_password_hashing(settings: object) -> None:
 def _empty_cache() -> None:
     # Cached dashboards are keyed by agency id and data version; a rolled-back test reuses both, so a stale page
     # from an earlier test must not answer a later one.
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.clear()
+    for cache in caches.all(initialized_only=True):
+        cache.clear()

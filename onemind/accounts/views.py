@@ -25,7 +25,7 @@ from onemind.tenancy.services import (
     sign_up_administrator,
 )
 
-_BACKEND = "django.contrib.auth.backends.ModelBackend"
+_BACKEND = "onemind.accounts.backends.UserBackend"
 
 
 def _apply_errors(form: AccountForm | NewAgencyForm, exc: ValidationError) -> None:

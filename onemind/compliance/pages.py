@@ -1,6 +1,7 @@
 """The dashboard's rendered body, cached in two levels so a visit costs one query and no template work.
 
-1. The process's cache (``CACHES``; Redis when configured) holds the body under the data stamp's key.
+1. The process's own memory (the ``local`` cache) holds the body under the data stamp's key: the key changes with
+   the data, so a kept body is never stale, and a visit pays no round trip to a shared cache for it.
 2. ``DashboardPage`` rows share it between web processes and carry the worker's precomputed pages (tasks.py),
    so even a process's first visit to a 36,000-person agency does not recompute the history.
 
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -38,7 +39,8 @@ def dashboard_body(agency: Agency, on: dt.date, *, today: dt.date, show_names: b
     stamp = f"{today}:{dashboard_stamp(agency)}"  # pages of other days or data are deleted when one is shared
     key = dashboard_key(agency, on, today=today, show_names=show_names, stamp=stamp)
     page_key = f"{key}:page:{int(staff_view)}"
-    html: str | None = cache.get(page_key)
+    local = caches["local"]
+    html: str | None = local.get(page_key)
     if html is not None:
         return html
     fresh_after = timezone.now() - dt.timedelta(seconds=SHARED_PAGE_SECONDS)
@@ -51,7 +53,7 @@ def dashboard_body(agency: Agency, on: dt.date, *, today: dt.date, show_names: b
         board = agency_dashboard(agency, on, today=today, show_names=show_names, key=key)
         html = render_body(board, staff_view=staff_view)
         _share(agency, page_key, stamp, html)
-    cache.set(page_key, html, DASHBOARD_CACHE_SECONDS)
+    local.set(page_key, html, DASHBOARD_CACHE_SECONDS)
     return html
 
 

@@ -14,11 +14,13 @@ from typing import Any, TypeVar, cast
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django_scopes import scope
 
 from onemind.accounts.models import User
+from onemind.lib import rows
 from onemind.tenancy.models import Agency, Membership, StaffAccessGrant
 from onemind.tenancy.roles import (
     AGENCY_READ,
@@ -60,7 +62,7 @@ def resolve_agency_access(user: Any, agency_slug: str) -> AgencyAccess:
     if not user.is_authenticated or not user.is_active:
         raise Http404("No such agency")
     # Members (every agency page's common case) cost one query: the membership with its agency.
-    membership = Membership.objects.select_related("agency").filter(user=user, agency__slug=agency_slug).first()
+    membership = _membership_with_agency(user.pk, agency_slug)
     if membership is not None:
         return AgencyAccess(membership.agency, membership, permissions_for_role(membership.role))
     agency = Agency.objects.filter(slug=agency_slug).first() if user.is_campaign_staff else None
@@ -69,6 +71,29 @@ def resolve_agency_access(user: Any, agency_slug: str) -> AgencyAccess:
         perms = CAMPAIGN_STAFF_AGENCY_PERMISSIONS | (STAFF_GRANT_PERMISSIONS if grant else frozenset())
         return AgencyAccess(agency, None, perms, grant)
     raise Http404("No such agency")
+
+
+@functools.cache
+def _membership_sql() -> str:
+    return (
+        f"SELECT {rows.columns(Membership, 'm')}, {rows.columns(Agency, 'a')} "  # noqa: S608 - names from models
+        f"FROM {Membership._meta.db_table} m JOIN {Agency._meta.db_table} a ON a.id = m.agency_id "
+        f"WHERE m.user_id = %s AND a.slug = %s"
+    )
+
+
+def _membership_with_agency(user_id: int, agency_slug: str) -> Membership | None:
+    """The user's membership of the agency with that slug, its agency attached: one hand-written query, as every
+    agency page runs it (onemind/lib/rows.py says why)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_membership_sql(), [user_id, agency_slug])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    split = rows.column_count(Membership)
+    membership = rows.from_row(Membership, row[:split])
+    membership.agency = rows.from_row(Agency, row[split:])
+    return membership
 
 
 def active_staff_grant(user: Any, agency: Agency) -> StaffAccessGrant | None:

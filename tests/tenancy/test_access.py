@@ -4,11 +4,12 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.http import Http404
 from django.urls import reverse
 
 from onemind.audit.models import AuditEntry
 from onemind.tenancy.access import resolve_agency_access
-from onemind.tenancy.models import StaffAccessGrant
+from onemind.tenancy.models import Agency, Membership, StaffAccessGrant
 from tests.conftest import Cast
 
 pytestmark = pytest.mark.django_db
@@ -104,3 +105,28 @@ def test_the_profile_form_cannot_change_protected_fields(cast: Cast) -> None:
     cast.agency.refresh_from_db()
     assert (cast.agency.ori, cast.agency.state, cast.agency.recognized_on) == ("IL0160000", "IL", None)
     assert cast.agency.slug == "springfield-police-department-il"
+
+
+def test_a_members_access_loads_the_same_rows_the_orm_would(cast: Cast) -> None:
+    cast.agency.recognized_on = dt.date(2026, 5, 1)
+    cast.agency.latitude = 41.5
+    cast.agency.save()
+    access = resolve_agency_access(cast.viewer, cast.agency.slug)
+    expected = Membership.objects.select_related("agency").get(user=cast.viewer, agency=cast.agency)
+    assert access.membership is not None
+    for model_field in Membership._meta.concrete_fields:
+        name = model_field.attname
+        assert getattr(access.membership, name) == getattr(expected, name), name
+    for model_field in Agency._meta.concrete_fields:
+        name = model_field.attname
+        loaded, orm = getattr(access.agency, name), getattr(expected.agency, name)
+        assert (loaded, type(loaded)) == (orm, type(orm)), name
+    assert access.agency.recognized_on == dt.date(2026, 5, 1)
+    assert not access.membership._state.adding and access.agency._state.db == "default"
+
+
+def test_a_slug_of_another_agency_is_not_found_for_a_member(cast: Cast) -> None:
+    with pytest.raises(Http404):
+        resolve_agency_access(cast.viewer, cast.other_agency.slug)
+    with pytest.raises(Http404):
+        resolve_agency_access(cast.viewer, "no-such-agency")

@@ -14,7 +14,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--requests", type=int, default=30, help="dashboard requests per agency")
-        parser.add_argument("--seconds", type=float, default=10.0, help="load duration per URL")
+        parser.add_argument("--seconds", type=float, default=15.0, help="load duration per URL, over three rounds")
         parser.add_argument("--on", type=dt.date.fromisoformat, default=None, help="evaluation date (YYYY-MM-DD)")
         parser.add_argument(
             "--processes",
