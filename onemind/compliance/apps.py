@@ -6,6 +6,8 @@ class ComplianceConfig(AppConfig):
     label = "compliance"
 
     def ready(self) -> None:
-        from onemind.compliance import signals
+        from onemind.compliance import signals, stamp
+        from onemind.tenancy.access import add_agency_companion
 
         signals.connect()
+        add_agency_companion(stamp.COMPANION)

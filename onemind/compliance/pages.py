@@ -13,6 +13,7 @@ CSP nonce) is rendered on every request.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.core.cache import caches
 from django.template.loader import render_to_string
@@ -34,9 +35,19 @@ def render_body(board: Dashboard, *, staff_view: bool) -> str:
     return render_to_string("compliance/_dashboard_body.html", context)
 
 
-def dashboard_body(agency: Agency, on: dt.date, *, today: dt.date, show_names: bool, staff_view: bool) -> str:
-    """The rendered body: from the process cache, else a shared page, else computed (and shared)."""
-    stamp = f"{today}:{dashboard_stamp(agency)}"  # pages of other days or data are deleted when one is shared
+def dashboard_body(
+    agency: Agency,
+    on: dt.date,
+    *,
+    today: dt.date,
+    show_names: bool,
+    staff_view: bool,
+    stamp_row: tuple[Any, ...] | None = None,
+) -> str:
+    """The rendered body: from the process cache, else a shared page, else computed (and shared).
+
+    ``stamp_row`` is the stamp's columns when the access check already read them (stamp.py)."""
+    stamp = f"{today}:{dashboard_stamp(agency, stamp_row)}"  # pages of other days or data go when one is shared
     key = dashboard_key(agency, on, today=today, show_names=show_names, stamp=stamp)
     page_key = f"{key}:page:{int(staff_view)}"
     local = caches["local"]

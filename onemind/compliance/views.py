@@ -37,7 +37,12 @@ def dashboard(request: AgencyRequest) -> HttpResponse:
         return on
     access = request.access
     body = dashboard_body(
-        access.agency, on, today=today, show_names=_show_names(request), staff_view=access.is_staff_view
+        access.agency,
+        on,
+        today=today,
+        show_names=_show_names(request),
+        staff_view=access.is_staff_view,
+        stamp_row=access.companions.get("dashboard_stamp"),
     )
     # The body was rendered from escaped template output only (pages.render_body), never from request data.
     agency = access.agency

@@ -23,6 +23,7 @@ from onemind.compliance.stamp import dashboard_stamp
 from onemind.compliance.tasks import REFRESH_TASK, refresh_dashboard
 from onemind.pledges.models import Pledge
 from onemind.roster.models import Exemption, PersonEvent
+from onemind.tenancy.access import resolve_agency_access
 from tests.compliance.test_loader import add_person, add_training, staff_roster
 from tests.conftest import Cast
 
@@ -119,6 +120,36 @@ def test_a_pledge_change_without_signals_changes_the_stamp(cast: Cast) -> None:
         before = dashboard_stamp(cast.agency)
         Pledge.objects.filter(pk=cast.pledge.pk).update(committed_months=36)
         assert dashboard_stamp(cast.agency) != before
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_a_members_access_check_reads_the_same_stamp_and_follows_unsignalled_pledge_changes(cast: Cast) -> None:
+    with scopes_disabled():
+        access = resolve_agency_access(cast.viewer, cast.agency.slug)
+        assert dashboard_stamp(cast.agency, access.companions["dashboard_stamp"]) == dashboard_stamp(cast.agency)
+        Pledge.objects.filter(pk=cast.pledge.pk).update(committed_months=36)
+        again = resolve_agency_access(cast.viewer, cast.agency.slug)
+        assert again.companions["dashboard_stamp"] != access.companions["dashboard_stamp"]
+        assert dashboard_stamp(cast.agency, again.companions["dashboard_stamp"]) == dashboard_stamp(cast.agency)
+        assert resolve_agency_access(cast.staff, cast.agency.slug).companions == {}  # staff: read on its own
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_a_members_warm_dashboard_visit_costs_session_user_and_access_only(cast: Cast) -> None:
+    staff_roster(cast.agency, 30, mhfa=20, cit=5)
+    client = cast.client_for("viewer")
+    url = reverse("compliance:dashboard", args=[cast.agency.slug])
+    assert client.get(url).status_code == 200
+    with CaptureQueriesContext(connection) as warm:
+        assert client.get(url).status_code == 200
+    tables = [next(t for t in ("django_session", "accounts_user", "tenancy_membership") if t in q["sql"]) for q in warm]
+    assert tables == ["django_session", "accounts_user", "tenancy_membership"], warm.captured_queries
+    staff = cast.client_for("staff")
+    assert staff.get(url).status_code == 200  # the staff path reads the stamp with its own query
+    with CaptureQueriesContext(connection) as staff_warm:
+        assert staff.get(url).status_code == 200
+    # No membership, so: the agency, any personnel-data grant, and the stamp on its own.
+    assert len(staff_warm.captured_queries) == len(warm.captured_queries) + 3, staff_warm.captured_queries
 
 
 @time_machine.travel(TODAY, tick=False)
