@@ -71,3 +71,20 @@ def assert_accessible(page: Any) -> None:
     assert not violations, "\n".join(
         f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes: {[n['target'] for n in v['nodes'][:3]]})" for v in violations
     )
+
+
+@pytest.fixture
+def page(page: Any) -> Any:
+    """Playwright's page, failing the test if the CSP blocked anything on any page it visited (a blocked script or
+    style is a broken page)."""
+    blocked: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            blocked.append(f"{page.url}: {message.text}")
+            if message.type == "error" and "Content Security Policy" in message.text
+            else None
+        ),
+    )
+    yield page
+    assert not blocked, "\n".join(blocked)
