@@ -19,8 +19,10 @@ M = TypeVar("M", bound=Model)
 
 @functools.cache
 def columns(model: type[Model], alias: str) -> str:
-    """``alias.col1, alias.col2, …``: every concrete column of ``model``, in field order."""
-    return ", ".join(f"{alias}.{field.column}" for field in model._meta.concrete_fields)
+    """``alias."col1", alias."col2", …``: every concrete column of ``model``, in field order (quoted, so a column
+    named like an SQL keyword still works)."""
+    quote = connection.ops.quote_name
+    return ", ".join(f"{alias}.{quote(str(field.column))}" for field in model._meta.concrete_fields)
 
 
 def column_count(model: type[Model]) -> int:
