@@ -35,6 +35,7 @@ from onemind.api.serializers import (
     TrainingWriteSerializer,
 )
 from onemind.courses.selectors import parse_filters, public_sessions
+from onemind.lib.downloads import as_download
 from onemind.roster.models import Person
 from onemind.roster.selectors import roster_list
 from onemind.roster.services import separate_person
@@ -268,7 +269,7 @@ class ExportView(AgencyApiView):
     )
     def get(self, request: Request) -> FileResponse:
         archive, filename = export_archive(actor=request.user, agency=self.agency, via="api")
-        return FileResponse(archive, as_attachment=True, filename=filename, content_type="application/zip")
+        return as_download(FileResponse(archive, content_type="application/zip"), filename)
 
 
 class CourseSessionsView(APIView):

@@ -11,6 +11,7 @@ from django.utils import timezone
 from onemind.compliance.pages import dashboard_body
 from onemind.compliance.pdf import render_progress_pdf
 from onemind.compliance.selectors import BadDate, agency_dashboard, parse_as_of
+from onemind.lib.downloads import as_download
 from onemind.lib.shell import render_with_kept_shell
 from onemind.tenancy import roles
 from onemind.tenancy.access import AgencyRequest, agency_view
@@ -65,5 +66,4 @@ def report(request: AgencyRequest) -> HttpResponse:
     board = agency_dashboard(request.access.agency, on, today=today, show_names=_show_names(request))
     response = HttpResponse(render_progress_pdf(board, generated=timezone.now()), content_type="application/pdf")
     name = f"one-mind-progress-{board.agency.slug}-{board.on.isoformat()}.pdf"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return as_download(response, name)
