@@ -36,6 +36,7 @@ from onemind.api.serializers import (
 )
 from onemind.courses.selectors import parse_filters, public_sessions
 from onemind.lib.downloads import as_download
+from onemind.lib.versions import record_version
 from onemind.roster.models import Person
 from onemind.roster.selectors import roster_list
 from onemind.roster.services import separate_person
@@ -88,7 +89,7 @@ def _person(employee_number: str) -> Person:
 
 
 def _with_etag(data: Any, person: Person, code: int = 200) -> Response:
-    return Response(data, status=code, headers={"ETag": etag(person.version)})
+    return Response(data, status=code, headers={"ETag": etag(record_version(person))})
 
 
 class PersonView(AgencyApiView):
@@ -127,7 +128,7 @@ class PersonView(AgencyApiView):
             employee_number=employee_number,
             data=data,
             create=create,
-            check=lambda p: check_if_match(request, p.version),
+            check=lambda p: check_if_match(request, record_version(p)),
         )
         code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
         return _with_etag(PersonSerializer(person).data, person, code)
@@ -178,7 +179,7 @@ class SeparateView(AgencyApiView):
         with transaction.atomic():
             person = _person(employee_number)
             person = Person.objects.select_for_update().get(pk=person.pk)
-            check_if_match(request, person.version)
+            check_if_match(request, record_version(person))
             person = separate_person(actor=request.user, person=person, on=data["on"], reason=data["reason"])
         return _with_etag(PersonSerializer(person).data, person)
 

@@ -12,6 +12,7 @@ from onemind.accounts.models import User
 from onemind.accounts.services import invite_member
 from onemind.audit.services import log_action, log_change, snapshot
 from onemind.lib.uploads import delete_private_upload
+from onemind.lib.versions import lock_current
 from onemind.partnerships.models import JointActivity, PartnerOrganization, Partnership, PartnershipLiaison
 from onemind.tenancy.models import Agency, Membership
 from onemind.tenancy.roles import Role
@@ -32,7 +33,11 @@ def create_organization(*, actor: User, agency: Agency, **fields: Any) -> Partne
     return organization
 
 
-def update_organization(*, actor: User, organization: PartnerOrganization, **fields: Any) -> PartnerOrganization:
+@transaction.atomic
+def update_organization(
+    *, actor: User, organization: PartnerOrganization, expected_version: str | None = None, **fields: Any
+) -> PartnerOrganization:
+    lock_current(organization, expected_version)
     before = snapshot(organization)
     for name, value in fields.items():
         setattr(organization, name, value)
@@ -61,7 +66,11 @@ def create_partnership(*, actor: User, agency: Agency, organization: PartnerOrga
     return partnership
 
 
-def update_partnership(*, actor: User, partnership: Partnership, **fields: Any) -> Partnership:
+@transaction.atomic
+def update_partnership(
+    *, actor: User, partnership: Partnership, expected_version: str | None = None, **fields: Any
+) -> Partnership:
+    lock_current(partnership, expected_version)
     before = snapshot(partnership)
     old_document = partnership.document
     old_terms = [getattr(partnership, key) for key in TERMS]

@@ -12,6 +12,7 @@ from onemind.accounts.forms import InviteForm
 from onemind.accounts.models import Invitation
 from onemind.accounts.services import change_member_role, invite_member, remove_member, revoke_invitation
 from onemind.audit.selectors import audit_for_agency
+from onemind.lib.versions import StaleEdit, edited_values, refuse_stale, submitted_version, track_version
 from onemind.pledges.services import current_pledge
 from onemind.tenancy import roles
 from onemind.tenancy.access import AgencyRequest, agency_view, resolve_agency_access
@@ -32,17 +33,23 @@ def overview(request: AgencyRequest) -> HttpResponse:
 def profile(request: AgencyRequest) -> HttpResponse:
     access = request.access
     form = AgencyProfileForm(request.POST or None, instance=access.agency)
+    track_version(form, access.agency)
     if request.method == "POST":
         if not access.can(roles.AGENCY_WRITE):
             return HttpResponse("Your role cannot change the agency profile.", status=403)
         if form.is_valid():
-            update_agency_profile(
-                actor=request.user,
-                agency=access.agency,
-                **{name: form.cleaned_data[name] for name in form.changed_data},
-            )
-            messages.success(request, "Agency profile saved.")
-            return redirect("tenancy:profile", agency_slug=access.agency.slug)
+            try:
+                update_agency_profile(
+                    actor=request.user,
+                    agency=access.agency,
+                    expected_version=submitted_version(form),
+                    **edited_values(form, form.changed_data),
+                )
+            except StaleEdit as exc:
+                refuse_stale(form, exc.current)
+            else:
+                messages.success(request, "Agency profile saved.")
+                return redirect("tenancy:profile", agency_slug=access.agency.slug)
     return render(request, "tenancy/profile.html", {"agency": access.agency, "form": form})
 
 
