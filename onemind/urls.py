@@ -19,6 +19,7 @@ urlpatterns = [
     path("notifications/", include("onemind.notifications.urls")),
     path("exports/", include("onemind.exports.urls")),
     path("agencies/<slug:agency_slug>/integrations/", include("onemind.api.agency_urls")),
+    path("agencies/<slug:agency_slug>/retention/", include("onemind.ops.urls")),
     path("api/v1/", include("onemind.api.urls")),
     path("", include("onemind.reviews.public_urls")),
 ]
