@@ -97,6 +97,7 @@ def due_people(agency: Agency, today: dt.date) -> QuerySet[Person]:
 @dataclass
 class Preview:
     years: int | None
+    cutoff: dt.date | None  # separated on or before this day: due
     due_now: int
     oldest_separation: dt.date | None
     upcoming: list[tuple[dt.date, int]]  # (erase date, people) in the next 12 months
@@ -110,7 +111,7 @@ def retention_preview(agency: Agency, today: dt.date) -> Preview:
     erased = Person.objects.filter(agency=agency, erased_at__isnull=False)
     last = erased.order_by("-erased_at").values_list("erased_at", flat=True).first()
     if years is None:
-        return Preview(None, 0, None, [], erased.count(), last)
+        return Preview(None, None, 0, None, [], erased.count(), last)
     horizon = years_before(today + dt.timedelta(days=366), years)
     dates = Person.objects.filter(_separated_not_erased(), agency=agency, separation_date__lte=horizon).values_list(
         "separation_date", flat=True
@@ -118,7 +119,8 @@ def retention_preview(agency: Agency, today: dt.date) -> Preview:
     by_day = Counter(erase_on(d, years) for d in dates if d is not None)
     due = sorted((day, n) for day, n in by_day.items() if day <= today)
     upcoming = sorted((day, n) for day, n in by_day.items() if day > today)
-    return Preview(years, sum(n for _, n in due), due[0][0] if due else None, upcoming, erased.count(), last)
+    cutoff = years_before(today, years)
+    return Preview(years, cutoff, sum(n for _, n in due), due[0][0] if due else None, upcoming, erased.count(), last)
 
 
 def _scrub(value: Any) -> Any:
