@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from onemind.roster import services as roster_services
@@ -20,7 +21,7 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_administrator_sets_retention_and_sees_who_falls_due(
     page: Any, live_server: Any, screenshot: Any, cast: Any
 ) -> None:
-    today = dt.date.today()
+    today = timezone.localdate()
     person = make_person(cast.agency, hire_date=dt.date(2000, 1, 1))
     with scopes_disabled():
         separated_on = today.replace(year=today.year - 7) + dt.timedelta(days=40)

@@ -17,10 +17,14 @@ from django.test import Client
 from django.urls import reverse
 from django_scopes import scopes_disabled
 
+from onemind.campaign import services as campaign_services
 from onemind.courses import services as course_services
 from onemind.lib.versions import SEEN_FIELD, VERSION_FIELD, record_version
+from onemind.notifications.models import AgencyNotificationSettings
+from onemind.notifications.services import save_agency_settings
 from onemind.partnerships import services as partnership_services
 from onemind.policies import services as policy_services
+from onemind.public.models import Resource
 from onemind.roster import services as roster_services
 from onemind.roster.models import Person
 from onemind.tenancy.services import update_agency_profile
@@ -190,6 +194,38 @@ def _session_case(cast: Cast) -> Case:
     return Case(url, "provider", "contact", "slow@example.org", other, stored, "quick@example.org", read_only=None)
 
 
+def _resource_case(cast: Cast) -> Case:
+    resource = Resource.objects.order_by("pk").first()
+    assert resource is not None
+
+    def other() -> None:
+        fresh = Resource.objects.get(pk=resource.pk)
+        fresh.title = "Quick title"
+        campaign_services.save_reference(actor=cast.staff, instance=fresh, action="campaign.resource_saved")
+
+    def stored() -> str:
+        return Resource.objects.get(pk=resource.pk).title
+
+    url = reverse("campaign:resource_edit", args=[resource.pk])
+    return Case(url, "staff", "title", "Slow title", other, stored, "Quick title", read_only=None, outsider="admin")
+
+
+def _reminder_settings_case(cast: Cast) -> Case:
+    with scopes_disabled():
+        save_agency_settings(actor=cast.admin, agency=cast.agency, new_hire_days=30, time_zone="")
+
+    def other() -> None:
+        with scopes_disabled():
+            save_agency_settings(actor=cast.admin, agency=cast.agency, new_hire_days=60, time_zone="")
+
+    def stored() -> str:
+        with scopes_disabled():
+            return str(AgencyNotificationSettings.objects.get(agency=cast.agency).new_hire_days)
+
+    url = reverse("notifications:agency_settings", args=[cast.agency.slug])
+    return Case(url, "admin", "new_hire_days", "45", other, stored, "60")
+
+
 CASES: dict[str, Callable[[Cast], Case]] = {
     "person": _person_case,
     "partner-organization": _organization_case,
@@ -197,6 +233,8 @@ CASES: dict[str, Callable[[Cast], Case]] = {
     "policy-version": _policy_case,
     "agency-profile": _profile_case,
     "course-session": _session_case,
+    "campaign-resource": _resource_case,
+    "agency-reminder-settings": _reminder_settings_case,
 }
 
 
