@@ -128,7 +128,7 @@ def refuse_stale(form: forms.BaseForm, current: models.Model, values: Mapping[st
         + ("The table below shows what they changed. " if rows else "")
         + "The form still holds what you typed: check it and save again to keep your entries.",
     )
-    data = form.data.copy()
+    data = form.data.copy()  # type: ignore[attr-defined]
     data[VERSION_FIELD] = record_version(current)
     data[SEEN_FIELD] = json.dumps({k: _text(v) for k, v in now.items()})
     form.data = data

@@ -159,6 +159,11 @@ def _triples(errors: Any) -> list[tuple[Any, Any, Any]]:
     return out
 
 
+def _delete_files(names: list[str]) -> None:
+    for name in names:
+        delete_private_upload(name)
+
+
 def erase_person(person_id: int, *, now: dt.datetime) -> bool:
     """Claim and erase one person; False when someone else already did."""
     with transaction.atomic():
@@ -181,7 +186,7 @@ def erase_person(person_id: int, *, now: dt.datetime) -> bool:
         person.user = None
         person.version += 1
         person.save()  # model signals move the agency's data version: cached pages showing the name are dropped
-        transaction.on_commit(lambda: [delete_private_upload(name) for name in files])
+        transaction.on_commit(lambda: _delete_files(files))
     return True
 
 
@@ -205,7 +210,7 @@ def erase_expired(*, actor: Any = None, today: dt.date | None = None, dry_run: b
             .values_list("personnel_retention_years", flat=True)
             .distinct()
         )
-        for years in sorted(set(periods)):
+        for years in sorted({p for p in periods if p is not None}):
             cutoff = years_before(today, years)
             due = Person.objects.filter(
                 _separated_not_erased(), agency__personnel_retention_years=years, separation_date__lte=cutoff
