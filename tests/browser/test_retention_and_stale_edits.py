@@ -15,7 +15,7 @@ from tests.browser.conftest import assert_accessible, login
 from tests.conftest import PASSWORD
 from tests.roster.helpers import make_person
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_the_administrator_sets_retention_and_sees_who_falls_due(
