@@ -23,10 +23,13 @@ from django_scopes import scopes_disabled
 
 from onemind.lib.downloads import content_disposition
 from onemind.lib.uploads import UploadRejected, check_upload
+from onemind.campaign.models import SyllabusEvidence
 from onemind.partnerships.models import Partnership
 from onemind.policies.models import PolicyDocument, PolicyVersion
+from onemind.reviews.models import Submission
 from onemind.training.models import CourseType, TrainingRecord
 from tests.conftest import Cast
+from tests.evidence_helpers import link_liaison, make_partnership, make_policy
 from tests.roster.helpers import make_officer, make_person
 
 pytestmark = pytest.mark.django_db
@@ -256,3 +259,97 @@ def test_an_import_files_hostile_name_is_encoded_in_the_error_file_download(cast
     assert "\r" not in header and "\n" not in header and header.count('"') == 2
     assert response["X-Content-Type-Options"] == "nosniff"
     assert cast.client_for("anonymous").get(url).status_code == 302
+
+
+def _edit_form(cast: Cast, who: str, url: str) -> dict[str, str]:
+    from tests.security.test_stale_edits import _form
+
+    return _form(cast.client_for(who), url)
+
+
+def _partnership_edit(cast: Cast, upload: SimpleUploadedFile) -> tuple[str, object, set[Path]]:
+    with scopes_disabled():
+        partnership = make_partnership(cast.agency, document="")
+    url = reverse("partnerships:edit", args=[cast.agency.slug, partnership.public_id])
+    before = set(_stored_files())
+    response = cast.client_for("admin").post(url, {**_edit_form(cast, "admin", url), "document_file": upload})
+    with scopes_disabled():
+        partnership.refresh_from_db()
+    return partnership.document, response, set(_stored_files()) - before
+
+
+def _policy_edit(cast: Cast, upload: SimpleUploadedFile) -> tuple[str, object, set[Path]]:
+    with scopes_disabled():
+        version = make_policy(cast.agency, with_file=False)
+    url = reverse("policies:version_edit", args=[cast.agency.slug, version.public_id])
+    before = set(_stored_files())
+    response = cast.client_for("admin").post(url, {**_edit_form(cast, "admin", url), "policy_file": upload})
+    with scopes_disabled():
+        version.refresh_from_db()
+    return version.file, response, set(_stored_files()) - before
+
+
+def _countersigned(cast: Cast, upload: SimpleUploadedFile) -> tuple[str, object, set[Path]]:
+    with scopes_disabled():
+        partnership = make_partnership(cast.agency, partner_signed_on=None, document="")
+        link_liaison(partnership, cast.liaison)
+    url = reverse("partnerships:partner_upload", args=[cast.agency.slug, partnership.public_id])
+    before = set(_stored_files())
+    response = cast.client_for("liaison").post(url, {"file": upload, "signed_on": "2025-01-05"})
+    with scopes_disabled():
+        partnership.refresh_from_db()
+    return partnership.countersigned_document, response, set(_stored_files()) - before
+
+
+def _submission(cast: Cast, upload: SimpleUploadedFile) -> tuple[str, object, set[Path]]:
+    url = reverse("reviews:submit", args=[cast.agency.slug, 3])
+    before = set(_stored_files())
+    response = cast.client_for("admin").post(url, {"note": "", "attachment": upload})
+    with scopes_disabled():
+        stored = list(Submission.objects.filter(agency=cast.agency).values_list("attachment", flat=True))
+    return "".join(stored), response, set(_stored_files()) - before
+
+
+def _syllabus(cast: Cast, upload: SimpleUploadedFile) -> tuple[str, object, set[Path]]:
+    course = CourseType.objects.filter(is_equivalent=False).order_by("pk").first()
+    assert course is not None
+    url = reverse("campaign:course_type_edit", args=[course.pk])
+    before = set(_stored_files())
+    response = cast.client_for("staff").post(url, {**_edit_form(cast, "staff", url), "syllabus": upload})
+    return (
+        "".join(SyllabusEvidence.objects.filter(course_type=course).values_list("file", flat=True)),
+        response,
+        set(_stored_files()) - before,
+    )
+
+
+OTHER_UPLOAD_PATHS = {
+    "agreement-edit": _partnership_edit,
+    "policy-version-edit": _policy_edit,
+    "liaison-countersigned": _countersigned,
+    "submission-attachment": _submission,
+    "course-type-syllabus": _syllabus,
+}
+PROBES = {
+    "pdf-javascript": ACTIVE_FILES["pdf-javascript"],
+    "pdf-in-object-stream": ACTIVE_FILES["pdf-in-object-stream"],
+    "png-script": ACTIVE_FILES["png-script"],
+    "svg": NOT_ACCEPTED_TYPES["svg"],
+}
+
+
+@pytest.mark.parametrize("content", PROBES.values(), ids=PROBES.keys())
+@pytest.mark.parametrize("post", OTHER_UPLOAD_PATHS.values(), ids=OTHER_UPLOAD_PATHS.keys())
+def test_every_other_upload_path_refuses_active_content_too(cast: Cast, post: object, content: bytes) -> None:
+    stored, response, new_files = post(cast, SimpleUploadedFile("evidence.pdf", content))  # type: ignore[operator]
+    assert response.status_code in (200, 302, 400)
+    assert stored == ""
+    assert new_files == set()
+
+
+@pytest.mark.parametrize("name", HOSTILE_NAMES.values(), ids=HOSTILE_NAMES.keys())
+@pytest.mark.parametrize("post", OTHER_UPLOAD_PATHS.values(), ids=OTHER_UPLOAD_PATHS.keys())
+def test_a_hostile_upload_name_never_reaches_the_disk(cast: Cast, post: object, name: str) -> None:
+    stored, _response, new_files = post(cast, SimpleUploadedFile(name, CLEAN_PDF))  # type: ignore[operator]
+    assert len(stored) == 36 and stored.endswith(".pdf") and all(c in "0123456789abcdef" for c in stored[:32])
+    assert [path.name for path in new_files] == [stored]
