@@ -21,9 +21,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django_scopes import scopes_disabled
 
+from onemind.campaign.models import SyllabusEvidence
 from onemind.lib.downloads import content_disposition
 from onemind.lib.uploads import UploadRejected, check_upload
-from onemind.campaign.models import SyllabusEvidence
 from onemind.partnerships.models import Partnership
 from onemind.policies.models import PolicyDocument, PolicyVersion
 from onemind.reviews.models import Submission
