@@ -4,7 +4,7 @@ Each agency sets `personnel_retention_years` (default 7; blank keeps everything)
 today minus that many years is due. Erasing blanks what identifies them: names, employee and badge numbers, e-mail,
 the separation reason, certificate numbers and files, exemption notes and rejection reasons, the link to an
 officer account and pending invitations, and the same values copied into the audit log's before/after snapshots,
-roster history events and import rows. What the compliance engine reads stays: hire and separation dates, status,
+roster history events, import rows, course registrations, reminders and in-app notices. What the compliance engine reads stays: hire and separation dates, status,
 sworn status, rank/unit/shift/district, designations, exemption kinds and dates, training course types and dates.
 So every figure for every past date is the same before and after (tests/ops/test_retention.py proves it).
 
@@ -27,9 +27,11 @@ from django_scopes import scopes_disabled
 from onemind.accounts.models import Invitation
 from onemind.audit.models import AuditEntry
 from onemind.audit.services import log_action
+from onemind.courses.models import Registration
 from onemind.imports.models import ImportChange
 from onemind.lib.uploads import delete_private_upload
 from onemind.lib.versions import lock_current
+from onemind.notifications.models import Notification, Reminder
 from onemind.roster.models import Exemption, Person, PersonEvent, PersonStatus
 from onemind.tenancy.models import Agency
 from onemind.training.models import TrainingRecord
@@ -151,6 +153,20 @@ def _erase_copies(person: Person, record_ids: list[int], exemption_ids: list[int
         row.save(update_fields=["label", "changes", "errors"])
 
 
+def _erase_messages(person: Person) -> None:
+    """Reminders about the person carry their name in the context, and in-app notices in the title and body."""
+    names = [n for n in (f"{person.first_name} {person.last_name}".strip(), person.last_name) if len(n) >= 3]
+    reminders = list(Reminder.objects.filter(subject_key=f"person:{person.pk}"))
+    for reminder in reminders:
+        if isinstance(reminder.context, dict) and reminder.context.get("person"):
+            reminder.context = {**reminder.context, "person": ERASED}
+            reminder.save(update_fields=["context"])
+    for notice in Notification.objects.filter(reminder__in=reminders):
+        for name in names:
+            notice.title, notice.body = notice.title.replace(name, ERASED), notice.body.replace(name, ERASED)
+        notice.save(update_fields=["title", "body"])
+
+
 def _triples(errors: Any) -> list[tuple[Any, Any, Any]]:
     out = []
     for item in errors if isinstance(errors, list) else []:
@@ -180,7 +196,9 @@ def erase_person(person_id: int, *, now: dt.datetime) -> bool:
             exemption.note = ""
             exemption.save(update_fields=["note"])
         Invitation.objects.filter(person=person).delete()
+        Registration.objects.filter(person=person).update(certificate_number="")
         _erase_copies(person, [r.pk for r in records], [e.pk for e in exemptions])
+        _erase_messages(person)
         for name, blank in _PERSON_BLANKS.items():
             setattr(person, name, blank)
         person.user = None

@@ -23,6 +23,7 @@ from onemind.audit.models import AuditEntry
 from onemind.compliance.selectors import agency_dashboard
 from onemind.lib.management.commands.worker import enqueue_retention_once_a_day
 from onemind.lib.uploads import store_private_upload
+from onemind.notifications.models import Notification, Reminder
 from onemind.ops.backup import create_backup
 from onemind.ops.retention import ERASED, erase_expired, erase_person, retention_preview
 from onemind.roster import services as roster_services
@@ -93,6 +94,8 @@ def _everything_about(person: Person) -> str:
             json.dumps(
                 list(TrainingRecord.objects.filter(person=person).values_list("certificate_number", "certificate_file"))
             ),
+            json.dumps(list(Reminder.objects.values_list("context", flat=True))),
+            json.dumps(list(Notification.objects.values_list("title", "body"))),
         ]
     return "\n".join(parts)
 
@@ -111,6 +114,22 @@ def test_an_erasure_removes_every_identifying_copy_and_keeps_the_dated_facts(
             person=person,
         )
         stored_file = TrainingRecord.objects.get(person=person, course_type__code="MHFA-PS").certificate_file
+        reminder = Reminder.objects.create(
+            kind="mhfa_expired",
+            recipient=cast.coordinator,
+            agency=cast.agency,
+            subject_key=f"person:{person.pk}",
+            due_on=dt.date(2018, 6, 1),
+            dedupe_key="retention-test",
+            context={"person": "Zebediah Quillfeather", "date": "2018-06-01"},
+        )
+        Notification.objects.create(
+            user=cast.coordinator,
+            reminder=reminder,
+            kind="mhfa_expired",
+            title="MHFA expired: Zebediah Quillfeather",
+            body="Zebediah Quillfeather's MHFA certificate expired.",
+        )
     assert all(value in _everything_about(person) for value in NAMES)
     assert (Path(settings.PRIVATE_FILES_DIR) / stored_file).exists()  # type: ignore[attr-defined]
 
