@@ -4,8 +4,9 @@ Each agency sets `personnel_retention_years` (default 7; blank keeps everything)
 today minus that many years is due. Erasing blanks what identifies them: names, employee and badge numbers, e-mail,
 the separation reason, certificate numbers and files, exemption notes and rejection reasons, the link to an
 officer account and pending invitations, and the same values copied into the audit log's before/after snapshots,
-roster history events, import rows, course registrations, reminders and in-app notices. What the compliance engine reads stays: hire and separation dates, status,
-sworn status, rank/unit/shift/district, designations, exemption kinds and dates, training course types and dates.
+roster history events, import rows, course registrations, reminders and in-app notices. What the compliance
+engine reads stays: hire and separation dates, status, sworn status, rank/unit/shift/district, designations,
+exemption kinds and dates, training course types and dates.
 So every figure for every past date is the same before and after (tests/ops/test_retention.py proves it).
 
 Each person is claimed with a conditional UPDATE (`erased_at IS NULL` → now) inside the transaction that scrubs
