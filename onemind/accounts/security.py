@@ -22,6 +22,7 @@ from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from onemind.accounts.log_format import safe_fields
+from onemind.lib.client_address import client_address
 from onemind.tenancy.models import Membership
 from onemind.tenancy.roles import Role
 
@@ -78,7 +79,7 @@ def log_event(event: str, request: HttpRequest | None = None, *, level: str = "i
     token, name, e-mail or badge number are dropped by `safe_fields`, whatever the caller passes."""
     details = safe_fields(fields)
     if request is not None:
-        details.setdefault("ip", request.META.get("REMOTE_ADDR", ""))
+        details.setdefault("ip", client_address(request))
         details.setdefault("path", request.path)
         user = getattr(request, "user", None)
         if user is not None and getattr(user, "is_authenticated", False):
