@@ -10,10 +10,12 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import models, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from onemind.accounts.models import Invitation, User
 from onemind.audit.services import log_action, snapshot
@@ -183,3 +185,61 @@ def change_email_address(*, actor: User, email: str, password: str) -> User:
     actor.save(update_fields=["email"])
     log_action(actor=actor, action="account.email_changed", obj=actor, before=before, after={"email": email})
     return actor
+
+
+RECOVERY_CODES = 10
+
+
+def new_recovery_codes(user: User) -> list[str]:
+    device, _ = StaticDevice.objects.get_or_create(user=user, name="Recovery codes")
+    device.token_set.all().delete()
+    codes = [secrets.token_hex(5) for _ in range(RECOVERY_CODES)]
+    StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])
+    return codes
+
+
+def end_other_sessions(user: User) -> None:
+    """Every session of the account but the caller's ends (the caller keeps its own with update_session_auth_hash)."""
+    User.objects.filter(pk=user.pk).update(session_epoch=models.F("session_epoch") + 1)
+    user.refresh_from_db(fields=["session_epoch"])
+
+
+def _tell_user(user: User, *, subject: str, template: str, context: dict[str, Any], to: str | None = None) -> None:
+    body = render_to_string(template, {"user": user, "site_url": settings.SITE_URL, **context})
+    address = to or user.email
+    transaction.on_commit(lambda: send_mail(subject=subject, message=body, from_email=None, recipient_list=[address]))
+
+
+@transaction.atomic
+def enrol_two_factor_device(*, actor: User, device: TOTPDevice) -> list[str]:
+    """Confirm `device` as the account's one authenticator (replacing any other), issue new recovery codes, end every
+    other session, audit it and e-mail the account. The caller has checked the password and a code from `device`,
+    and that the session may change factors (onemind/accounts/two_factor.py)."""
+    replaced = TOTPDevice.objects.filter(user=actor).exclude(pk=device.pk)
+    had_one = replaced.filter(confirmed=True).exists()
+    replaced.delete()
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    codes = new_recovery_codes(actor)
+    end_other_sessions(actor)
+    action = "account.two_factor_replaced" if had_one else "account.two_factor_enabled"
+    log_action(actor=actor, action=action, obj=actor)
+    _tell_user(
+        actor,
+        subject="Two-factor sign-in changed on your OneMind account",
+        template="accounts/email/two_factor_changed.txt",
+        context={"replaced": had_one, "when": timezone.now()},
+    )
+    return codes
+
+
+def renew_recovery_codes(*, actor: User) -> list[str]:
+    codes = new_recovery_codes(actor)
+    log_action(actor=actor, action="account.recovery_codes_renewed", obj=actor)
+    _tell_user(
+        actor,
+        subject="New recovery codes for your OneMind account",
+        template="accounts/email/recovery_codes_renewed.txt",
+        context={"when": timezone.now()},
+    )
+    return codes
