@@ -302,3 +302,5 @@ SPECTACULAR_SETTINGS = {
 
 # Invitations expire: a forwarded or leaked link is useless after this many days.
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 14)
+# A new e-mail address confirms itself by a signed, single-use link valid this many hours.
+EMAIL_CHANGE_VALID_HOURS = env_int("EMAIL_CHANGE_VALID_HOURS", 24)
