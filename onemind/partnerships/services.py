@@ -153,7 +153,9 @@ def invite_liaison(*, actor: User, partnership: Partnership, email: str, name: s
 def bind_liaison_links(*, invitation: Invitation, user: User, **_: Any) -> None:
     """Whoever accepted a liaison invitation with its token gets the partnerships it was sent for."""
     with scope(agency=invitation.agency):
-        PartnershipLiaison.objects.filter(invitation=invitation, user__isnull=True).update(user=user)
+        for link in PartnershipLiaison.objects.filter(invitation=invitation, user__isnull=True):
+            link.user = user
+            link.save(update_fields=["user"])  # saved one by one: the data stamp listens to saves
 
 
 def answer_partnership(*, actor: User, partnership: Partnership, confirm: bool, note: str) -> Partnership:

@@ -162,3 +162,76 @@ def test_anonymous_api_rate_limit_ignores_forged_addresses(cast: Cast, settings)
         for n in range(5)
     ]
     assert statuses[3:] == [429, 429]
+
+
+# -- shared state ---------------------------------------------------------------------------------------------------
+
+REDIS_FOR_TESTS = "redis://127.0.0.1:6379/11"
+
+
+def _redis_up() -> bool:
+    import socket
+
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=0.5).close()
+    except OSError:
+        return False
+    return True
+
+
+@pytest.mark.skipif(not _redis_up(), reason="no Redis on 127.0.0.1:6379")
+def test_with_redis_the_api_limits_are_shared_by_every_web_process(cast: Cast, settings, tmp_path) -> None:  # noqa: ANN001
+    """Another process (started with REDIS_URL, as a second web process would be) records the failures; this one
+    sees them and refuses."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from django.core.cache import cache
+
+    address = "192.0.2.211"
+    child = (
+        "import django; django.setup()\n"
+        "from django.conf import settings\n"
+        "assert settings.CACHES['default']['BACKEND'].endswith('RedisCache'), settings.CACHES\n"
+        "from django.test import RequestFactory\n"
+        "from onemind.api.authentication import _Failures\n"
+        f"request = RequestFactory().get('/', REMOTE_ADDR='{address}')\n"
+        "for _ in range(settings.API_TOKEN_FAILURES_PER_MINUTE): _Failures(request).add()\n"
+    )
+    env = {
+        **os.environ,
+        "REDIS_URL": REDIS_FOR_TESTS,
+        "DJANGO_SETTINGS_MODULE": "onemind.settings",
+        "ONEMIND_DATA_DIR": str(tmp_path),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'unused.sqlite3'}",
+    }
+    root = Path(__file__).resolve().parents[2]
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_FOR_TESTS},
+    }
+    from onemind.api.authentication import _Failures
+
+    request = RequestFactory().get("/", REMOTE_ADDR=address)
+    cache.delete(_Failures(request).key)
+    try:
+        subprocess.run([sys.executable, "-c", child], env=env, cwd=root, check=True, timeout=120)  # noqa: S603
+        assert _Failures(request).exceeded()
+        response = Client(HTTP_AUTHORIZATION="Bearer om_notarealtoken", REMOTE_ADDR=address).get("/api/v1/agency/")
+        assert response.status_code == 429
+    finally:
+        cache.delete(_Failures(request).key)
+
+
+def test_lockout_state_lives_in_the_database_so_every_process_sees_it(cast: Cast) -> None:
+    from axes.models import AccessAttempt
+
+    for _ in range(5):
+        _login("viewer@example.org", "wrong-password-xx", "203.0.113.9")
+    # A second web process has no memory of its own to consult: the refusal comes from these rows.
+    assert AccessAttempt.objects.filter(ip_address="203.0.113.9").exists()
+    assert _login("viewer@example.org", PASSWORD, "203.0.113.9") == 429
+    AccessAttempt.objects.all().delete()
+    assert _login("viewer@example.org", PASSWORD, "203.0.113.9") == 302
