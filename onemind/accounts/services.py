@@ -237,7 +237,8 @@ def open_email_change(token: str) -> EmailChange:
         raise EmailChangeError("This link has expired. Ask for the change again from your account page.") from exc
     except signing.BadSignature as exc:
         raise EmailChangeError("This link is not valid. Copy the whole link from the e-mail.") from exc
-    user = User.objects.filter(pk=data.get("user"), is_active=True).first() if isinstance(data, dict) else None
+    user_id = data.get("user") if isinstance(data, dict) else None
+    user = User.objects.filter(pk=user_id, is_active=True).first() if isinstance(user_id, int) else None
     if user is None or user.email != data.get("old") or user.session_epoch != data.get("epoch"):
         raise EmailChangeError("This link was already used or replaced. Ask for the change again if you need it.")
     if _address_taken(str(data.get("new", "")), by_other_than=user):
