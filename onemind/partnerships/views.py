@@ -45,9 +45,7 @@ def _organization(request: AgencyRequest, organization_id: object) -> PartnerOrg
 def _liaison_partnership(request: AgencyRequest, partnership_id: object) -> Partnership:
     """A partner liaison's partnership: only one they are linked to; any other answers 404."""
     linked = selectors.liaison_partnerships(request.user, request.access.agency).select_related("organization")
-    partnership = get_object_or_404(linked, public_id=partnership_id)
-    services.bind_liaison(user=request.user, partnership=partnership)
-    return partnership
+    return get_object_or_404(linked, public_id=partnership_id)
 
 
 def problems_today(partnership: Partnership) -> tuple[str, ...]:

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from onemind.lib.client_address import client_address
 from onemind.lib.downloads import as_download
 from onemind.pledges.consent import consent_text_for
 from onemind.pledges.forms import CorrectionForm, PledgeForm
@@ -18,7 +19,7 @@ from onemind.tenancy.access import AgencyRequest, agency_view
 
 
 def _client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
+    return client_address(request) or None
 
 
 def _apply_errors(form: PledgeForm, exc: ValidationError) -> None:
