@@ -63,10 +63,12 @@ def parse_int(raw: str | None, *, label: str = "number", minimum: int = 0, maxim
     return number
 
 
-def date_or_none(raw: str | None, **bounds: dt.date) -> dt.date | None:
+def date_or_none(
+    raw: str | None, *, earliest: dt.date = EARLIEST_DATE, latest: dt.date = LATEST_DATE
+) -> dt.date | None:
     """For filters that silently ignore a value they cannot use."""
     try:
-        return parse_date(raw, **bounds)  # type: ignore[arg-type]
+        return parse_date(raw, earliest=earliest, latest=latest)
     except BadQueryValue:
         return None
 

@@ -4,7 +4,8 @@ Routes come from the permission matrix's route tables (tests/routes.py, tests/ro
 asked by every role once with hostile values in every known query parameter; each hostile value then goes, alone,
 to a role the route admits (where the value is actually read), rotating through the admitted roles. Values are
 chosen to hit parsers rather than many: Unicode digits ('²' passes ``str.isdigit``, '١٢' passes ``int()``), quotes,
-dates at and past year 9999, NUL bytes, long strings. A fixed seed adds a few random mixes and parameter names.
+dates at and past year 9999, NUL bytes, long strings, markup (which no HTML page may show unescaped). A fixed
+seed adds a few random mixes and parameter names.
 """
 
 from __future__ import annotations
@@ -37,11 +38,12 @@ KNOWN_NAMES = (
     "size", "sort", "state", "status", "strategy", "sworn", "to", "training", "type", "unit",
 )  # fmt: skip
 
+_SCRIPT = '"><script>x</script>'
 HOSTILE = (
     "²",
     "١٢",
     "'",
-    '"><script>x</script>',
+    _SCRIPT,
     "9999-12-31",
     "10000-01-01",
     "0001-01-01",
@@ -95,9 +97,16 @@ def _names_read() -> Iterator[set[str]]:
 
 def _send(client: Any, url: str, query: dict[str, str], who: str, errors: list[str]) -> None:
     response = client.get(url, query)
+    shown = {k: (v[:12] + "…" if len(v) > 12 else v) for k, v in list(query.items())[:3]}
     if response.status_code >= 500:
-        shown = {k: (v[:12] + "…" if len(v) > 12 else v) for k, v in list(query.items())[:3]}
         errors.append(f"{who} GET {url} {shown} → {response.status_code}")
+    elif _reflects_markup(response):
+        errors.append(f"{who} GET {url} {shown} → the page shows the query's <script> unescaped")
+
+
+def _reflects_markup(response: Any) -> bool:
+    html = response.get("Content-Type", "").startswith("text/html") and not response.streaming
+    return html and _SCRIPT.encode() in response.content
 
 
 def _rich_agency(cast: Cast) -> None:
