@@ -23,3 +23,8 @@ urlpatterns = [
     path("api/v1/", include("onemind.api.urls")),
     path("", include("onemind.reviews.public_urls")),
 ]
+
+handler400 = "onemind.lib.errors.bad_request"
+handler403 = "onemind.lib.errors.permission_denied"
+handler404 = "onemind.lib.errors.page_not_found"
+handler500 = "onemind.lib.errors.server_error"

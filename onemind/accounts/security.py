@@ -177,7 +177,8 @@ def _log_security_relevant(request: HttpRequest, response: HttpResponse) -> None
     status = response.status_code
     if status in (401, 403, 429) and not request.path.startswith("/api/"):
         # The API logs its own denials with the reason (onemind/api/errors.py).
-        log_event("access.denied", request, level="warning", status=status)
+        reason = getattr(request, "refusal_reason", "")  # set by the 403 and CSRF-failure views (lib/errors.py)
+        log_event("access.denied", request, level="warning", status=status, reason=reason)
     if request.method != "POST":
         return
     match = getattr(request, "resolver_match", None)

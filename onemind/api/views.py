@@ -36,6 +36,7 @@ from onemind.api.serializers import (
 )
 from onemind.courses.selectors import parse_filters, public_sessions
 from onemind.lib.downloads import as_download
+from onemind.lib.query import BadQueryValue, parse_date
 from onemind.lib.versions import record_version
 from onemind.roster.models import Person
 from onemind.roster.selectors import roster_list
@@ -251,13 +252,11 @@ class ComplianceView(AgencyApiView):
         responses={200: ComplianceSerializer, **ERRORS},
     )
     def get(self, request: Request) -> Response:
-        raw = request.query_params.get("on", "")
         try:
-            on = dt.date.fromisoformat(raw) if raw else timezone.localdate()
-        except ValueError as exc:
-            raise exceptions.ValidationError({"on": ["Give the date as YYYY-MM-DD."]}) from exc
-        if not dt.date(1950, 1, 1) <= on <= dt.date(2100, 12, 31):
-            raise exceptions.ValidationError({"on": ["Give a date between 1950 and 2100."]})
+            on = parse_date(request.query_params.get("on"), earliest=dt.date(1950, 1, 1), latest=dt.date(2100, 12, 31))
+        except BadQueryValue as exc:
+            raise exceptions.ValidationError({"on": [str(exc)]}) from exc
+        on = on or timezone.localdate()
         return Response(ComplianceSerializer(compose.compliance_on(self.agency, on)).data)
 
 

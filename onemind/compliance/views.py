@@ -27,7 +27,7 @@ def _as_of(request: AgencyRequest, today: dt.date) -> dt.date | HttpResponse:
 
 def _show_names(request: AgencyRequest) -> bool:
     # Named people are personnel data: staff without an "open with reason" grant see the figures only.
-    return request.access.can(roles.ROSTER_READ)
+    return request.access.sees_personnel
 
 
 @agency_view(roles.DASHBOARD_READ)

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -56,6 +57,12 @@ def profile(request: AgencyRequest) -> HttpResponse:
 @agency_view(roles.MEMBERS_READ)
 def members(request: AgencyRequest) -> HttpResponse:
     agency = request.access.agency
+    if not request.access.sees_personnel:
+        # Members' names and addresses (officers' among them) are personnel data: the roles only, by count.
+        roles_shown = agency.memberships.values("role").annotate(count=Count("id")).order_by("role")
+        labels = dict(roles.Role.choices)
+        counts = [(labels.get(row["role"], row["role"]), row["count"]) for row in roles_shown]
+        return render(request, "tenancy/members_closed.html", {"agency": agency, "counts": counts})
     return render(
         request,
         "tenancy/members.html",
@@ -155,12 +162,14 @@ def decide_request(request: AgencyRequest, request_id: int) -> HttpResponse:
 @agency_view(roles.AUDIT_READ)
 def audit_log(request: AgencyRequest) -> HttpResponse:
     agency = request.access.agency
-    entries = audit_for_agency(agency)
+    show_people = request.access.sees_personnel
+    entries = audit_for_agency(agency, personnel=show_people)
     action = request.GET.get("action", "")[:80]
     if action:
         entries = entries.filter(action__startswith=action)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    return render(request, "tenancy/audit.html", {"agency": agency, "page": page, "action": action})
+    context = {"agency": agency, "page": page, "action": action, "show_people": show_people}
+    return render(request, "tenancy/audit.html", context)
 
 
 def staff_open(request: HttpRequest, agency_slug: str) -> HttpResponse:
