@@ -15,8 +15,8 @@ from collections.abc import Sequence
 from django.db import connections
 from django_scopes import scopes_disabled
 
-from onemind.compliance.engine import AgencyResult
 from onemind.compliance.loader import CHUNK_AGENCIES
+from onemind.engine import AgencyResult
 
 
 def can_fork() -> bool:

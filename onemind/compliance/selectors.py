@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -16,25 +16,7 @@ from django.core.cache import cache
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 
-from onemind.compliance.engine import (
-    CIT,
-    MHFA,
-    PARTNERSHIP,
-    POLICY,
-    AgencyRecords,
-    AgencyResult,
-    Edition,
-    GroupCoverage,
-    Scope,
-    State,
-    Status,
-    StrategyResult,
-    evaluate,
-    histories_on,
-    scope_on,
-)
-from onemind.compliance.engine_people import certificate_from_history, compile_courses
-from onemind.compliance.history import HistoryPoint, cached_history, point_from
+from onemind.compliance.history import HistoryPoint, compute_history
 from onemind.compliance.loader import (
     CHUNK_AGENCIES,
     AgencyData,
@@ -45,6 +27,27 @@ from onemind.compliance.loader import (
     load_campaign,
 )
 from onemind.compliance.stamp import dashboard_stamp
+from onemind.engine import (
+    CIT,
+    MHFA,
+    PARTNERSHIP,
+    POLICY,
+    AgencyRecords,
+    AgencyResult,
+    Certificate,
+    Edition,
+    GroupCoverage,
+    History,
+    PersonId,
+    Scope,
+    State,
+    Status,
+    StrategyResult,
+    evaluate,
+    histories_on,
+    scope_on,
+)
+from onemind.engine.people import certificate_from_history, compile_courses
 from onemind.tenancy.models import Agency
 
 NEW_HIRE_DAYS = 365
@@ -229,18 +232,20 @@ def _compute_dashboard(
     agency: Agency, on: dt.date, today: dt.date, show_names: bool, pledge_row: Any, catalog: CourseCatalog
 ) -> Dashboard:
     started = time.perf_counter()
-    data = load_agency(agency, names=show_names, pledge_row=pledge_row, catalog=catalog)
+    data = load_agency(agency, names=show_names, pledge_row=pledge_row, catalog=catalog, trainings=False)
     loaded = time.perf_counter()
-    records = data.records_on(on)
-    full = evaluate(records, on, data.edition, detail=True)
+    records, histories = data.records_on(on), data.histories_on(on)
+    standings: dict[str, dict[PersonId, Certificate]] = {}
+    full = evaluate(records, on, data.edition, detail=True, histories=histories, standings=standings)
     result = _trimmed(full)
     # Panels count from the full result and keep only the trimmed one.
     panels = [
         replace(_panel(s, data.edition), result=t) for s, t in zip(full.strategies, result.strategies, strict=True)
     ]
     evaluated = time.perf_counter()
-    history = cached_history(data, month_ends(data, on), current=point_from(result))
-    lists, coverage = _people_pass(records, on, data.edition)
+    history = compute_history(data, month_ends(data, on))
+    swept = time.perf_counter()
+    lists, coverage = _people_pass(records, on, data.edition, histories, standings)
     done = time.perf_counter()
     return Dashboard(
         agency=agency,
@@ -256,7 +261,12 @@ def _compute_dashboard(
         untrained_hires=lists[2],
         show_names=show_names,
         pledged_on=None if data.pledge_row is None else data.pledge_row.pledged_on,
-        timings={"load": loaded - started, "evaluate": evaluated - loaded, "rest": done - evaluated},
+        timings={
+            "load": loaded - started,
+            "evaluate": evaluated - loaded,
+            "history": swept - evaluated,
+            "rest": done - swept,
+        },
     )
 
 
@@ -326,7 +336,13 @@ Lists = tuple["PeopleGroup", "PeopleGroup", "PeopleGroup"]
 Coverage = list[tuple[str, tuple[GroupCoverage, ...]]]
 
 
-def _people_pass(records: AgencyRecords, on: dt.date, edition: Edition) -> tuple[Lists, Coverage]:
+def _people_pass(
+    records: AgencyRecords,
+    on: dt.date,
+    edition: Edition,
+    histories: Mapping[PersonId, History] | None = None,
+    standings: dict[str, dict[PersonId, Certificate]] | None = None,
+) -> tuple[Lists, Coverage]:
     """One pass over people for the MHFA lists and CIT coverage by shift, unit and district.
 
     The coverage equals the engine's ``coverage_by`` (a test holds them together); doing all three groupings and
@@ -334,12 +350,21 @@ def _people_pass(records: AgencyRecords, on: dt.date, edition: Edition) -> tuple
     """
     courses = compile_courses(edition, edition.mhfa_codes)
     cit_courses = compile_courses(edition, edition.s4_accepts)
-    histories = histories_on(records.trainings, on)
+    if histories is None:
+        histories = histories_on(records.trainings, on)
     window = on + dt.timedelta(days=edition.expiring_window_days)
     recent = on - dt.timedelta(days=NEW_HIRE_DAYS)
     grace = edition.new_hire_grace_days
     expiring, expired, untrained = [], [], []
     counts: dict[str, dict[str, list[int]]] = {attr: {} for attr in COVERAGE_ATTRIBUTES}
+    # The engine's own certificates where it judged the same courses on the same date: nobody is judged twice.
+    none: dict[PersonId, Certificate] = {}
+    standings = standings or {}
+    known_cit = standings.get("s4 sworn", none)
+    known_sworn = standings.get("s3 sworn", none) if edition.s3_accepts == edition.mhfa_codes else none
+    known_designated = (
+        standings.get("s3 designated", none) if edition.s3_designated_accepts == edition.mhfa_codes else none
+    )
     for person in records.people:
         if not (person.sworn or person.designated_mhfa or person.designated_cit):
             continue
@@ -348,7 +373,11 @@ def _people_pass(records: AgencyRecords, on: dt.date, edition: Edition) -> tuple
             continue
         history = histories.get(person.id)
         if person.sworn and scope is Scope.IN:
-            has_cit = bool(history) and certificate_from_history(history or (), on, cit_courses).current
+            known = known_cit.get(person.id)
+            if known is not None:
+                has_cit = known.current
+            else:
+                has_cit = bool(history) and certificate_from_history(history or (), on, cit_courses).current
             for attr in COVERAGE_ATTRIBUTES:
                 tally = counts[attr].setdefault(getattr(person, attr), [0, 0])
                 tally[0] += has_cit
@@ -357,7 +386,9 @@ def _people_pass(records: AgencyRecords, on: dt.date, edition: Edition) -> tuple
             if person.hire_date is not None and person.hire_date > recent:
                 untrained.append(PersonLine(person.name, f"hired {person.hire_date.isoformat()}"))
             continue
-        cert = certificate_from_history(history, on, courses)
+        cert = (known_sworn if person.sworn else known_designated).get(person.id) or certificate_from_history(
+            history, on, courses
+        )
         if cert.current and cert.expires_on is not None and cert.expires_on <= window:
             expiring.append((cert.expires_on, PersonLine(person.name, f"expires {cert.expires_on.isoformat()}")))
         elif cert.ever_trained and not cert.current and cert.expires_on is not None:

@@ -9,8 +9,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from onemind.compliance.engine_documents import policy_result
 from onemind.compliance.loader import current_pledge_row, edition_for
+from onemind.engine.documents import policy_result
 from onemind.policies import selectors, services
 from onemind.policies.forms import ChecklistForm, DocumentForm, VersionForm
 from onemind.policies.models import PolicyDocument, PolicyVersion

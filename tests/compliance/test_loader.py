@@ -10,8 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django_scopes import scopes_disabled
 
-from onemind.compliance.engine import State, evaluate
 from onemind.compliance.loader import course_catalog, edition_for, load_agency, load_agency_records, load_many
+from onemind.engine import State, evaluate
 from onemind.roster.models import Exemption, Person, PersonEvent
 from onemind.tenancy.models import Agency
 from onemind.training.models import CourseType, TrainingRecord

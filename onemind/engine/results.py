@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from onemind.compliance.engine_records import PersonId
-from onemind.compliance.engine_schedule import Projection
+from onemind.engine.records import PersonId
+from onemind.engine.schedule import Projection
 
 PARTNERSHIP, POLICY, MHFA, CIT = 1, 2, 3, 4
 
