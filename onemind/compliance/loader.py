@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db.models import Q
@@ -330,6 +330,8 @@ class CampaignChunk:
     editions: dict[int, Edition]
     # person id -> [(completed_on, course code)] up to the date, oldest first: ``evaluate(histories=...)``.
     histories: dict[PersonId, list[tuple[dt.date, str]]]
+    # person id -> sworn-status changes (``load_campaign_history`` only: people keep today's flag).
+    sworn_changes: dict[int, list[SwornChange]] = field(default_factory=dict)
 
 
 def load_campaign(agency_ids: Iterable[int], on: dt.date, *, chunk: int = CHUNK_AGENCIES) -> Iterator[CampaignChunk]:
@@ -411,6 +413,74 @@ def load_campaign(agency_ids: Iterable[int], on: dt.date, *, chunk: int = CHUNK_
             )
             chunk_editions[agency_id] = editions[edition_id] if edition_id in editions else default
         yield CampaignChunk(records, chunk_editions, histories)
+
+
+def load_campaign_history(
+    agency_ids: Iterable[int], first: dt.date, last: dt.date, *, chunk: int = CHUNK_AGENCIES
+) -> Iterator[CampaignChunk]:
+    """What the sweep needs to judge every agency on any dates from ``first`` to ``last``, chunk by chunk.
+
+    Per chunk the same queries as ``load_campaign``; people are kept with today's sworn flag and their
+    sworn-status changes (the sweep rewinds them per date), trainings up to ``last``; people in post on none
+    of the dates, or never sworn nor designated, are left out.
+    """
+    ids = sorted(set(agency_ids))
+    catalog = course_catalog()
+    rows = list(RuleEdition.objects.order_by("-is_default", "code"))
+    editions = {row.pk: edition_from_row(row, catalog) for row in rows}
+    default = editions[rows[0].pk]
+    accepted = TrainingRecord.Status.ACCEPTED
+    for start in range(0, len(ids), chunk):
+        part = ids[start : start + chunk]
+        lo, hi = part[0], part[-1]
+
+        def in_range(qs: Any, lo: int = lo, hi: int = hi) -> Any:
+            return qs.filter(agency_id__gte=lo, agency_id__lte=hi)
+
+        pledges = {
+            agency_id: (edition_id, Pledge(pledged_on=pledged_on, months=months, recognized_on=recognized_on))
+            for agency_id, edition_id, pledged_on, months, recognized_on in in_range(
+                PledgeRow.objects.filter(superseded_at__isnull=True)
+            ).values_list("agency_id", "edition_id", "pledged_on", "committed_months", "agency__recognized_on")
+        }
+        exemptions = _exemptions(in_range(ExemptionRow.objects.all()))
+        changes = _sworn_changes(in_range(PersonEvent.objects.all()))
+        histories = _histories(
+            in_range(TrainingRecord.objects.filter(status=accepted, completed_on__lte=last))
+            .order_by()
+            .values_list("person_id", "course_type_id", "completed_on")
+            .iterator(chunk_size=50_000),
+            catalog.codes,
+        )
+        people: dict[int, list[Person]] = defaultdict(list)
+        in_post = Q(hire_date__isnull=True) | Q(hire_date__lte=last)
+        not_gone = Q(separation_date__isnull=True) | Q(separation_date__gt=first)
+        no_exemptions: tuple[Exemption, ...] = ()
+        for agency_id, pk, sworn, d_mhfa, d_cit, hired, separated in (
+            in_range(PersonRow.objects.filter(in_post, not_gone))
+            .order_by()
+            .values_list(*CAMPAIGN_PERSON_COLUMNS)
+            .iterator(chunk_size=20_000)
+        ):
+            if not (sworn or d_mhfa or d_cit or pk in changes):
+                continue
+            people[agency_id].append(
+                Person(pk, "", sworn, d_mhfa, d_cit, hired, separated, exemptions.get(pk, no_exemptions))
+            )
+        partnerships, policies = _partnerships(part), _policies(part)
+        verified_pledges = _with_verification({a: pledges.get(a, (None, None))[1] for a in part}, part)
+        records: dict[int, AgencyRecords] = {}
+        chunk_editions: dict[int, Edition] = {}
+        for agency_id in part:
+            edition_id = pledges.get(agency_id, (None, None))[0]
+            records[agency_id] = AgencyRecords(
+                people=tuple(people.get(agency_id, ())),
+                partnerships=tuple(partnerships.get(agency_id, ())),
+                policies=tuple(policies.get(agency_id, ())),
+                pledge=verified_pledges[agency_id],
+            )
+            chunk_editions[agency_id] = editions[edition_id] if edition_id in editions else default
+        yield CampaignChunk(records, chunk_editions, histories, changes)
 
 
 def _person(row: Sequence[Any], exemptions: dict[int, tuple[Exemption, ...]], names: bool) -> Person:

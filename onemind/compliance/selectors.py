@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -25,6 +25,7 @@ from onemind.compliance.loader import (
     current_pledge_row,
     load_agency,
     load_campaign,
+    load_campaign_history,
 )
 from onemind.compliance.stamp import dashboard_stamp
 from onemind.engine import (
@@ -44,6 +45,7 @@ from onemind.engine import (
     Status,
     StrategyResult,
     evaluate,
+    evaluate_dates,
     histories_on,
     scope_on,
 )
@@ -433,4 +435,33 @@ def evaluate_agencies(on: dt.date, ids: Iterable[int]) -> dict[int, AgencyResult
         editions, histories = part.editions, part.histories
         for agency_id, records in part.records.items():
             results[agency_id] = evaluate(records, on, editions[agency_id], detail=False, histories=histories)
+    return results
+
+
+def evaluate_campaign_history(
+    dates: Sequence[dt.date], agency_ids: Iterable[int] | None = None, *, processes: int = 1
+) -> dict[int, list[AgencyResult]]:
+    """Every agency's figures on each of ``dates`` (in that order): records read once, one sweep per agency.
+
+    ``processes`` as for ``evaluate_campaign``.
+    """
+    ids = list(agency_ids) if agency_ids is not None else list(Agency.objects.values_list("id", flat=True))
+    if not dates or not ids:
+        return {agency_id: [] for agency_id in ids}
+    if processes > 1 and len(ids) > CHUNK_AGENCIES:
+        from onemind.compliance.parallel import can_fork, evaluate_history_in_processes
+
+        if can_fork():
+            return evaluate_history_in_processes(list(dates), ids, processes)
+    return evaluate_agencies_history(list(dates), ids)
+
+
+def evaluate_agencies_history(dates: Sequence[dt.date], ids: Iterable[int]) -> dict[int, list[AgencyResult]]:
+    results: dict[int, list[AgencyResult]] = {}
+    for part in load_campaign_history(ids, min(dates), max(dates)):
+        editions, histories, changes = part.editions, part.histories, part.sworn_changes
+        for agency_id, records in part.records.items():
+            results[agency_id] = evaluate_dates(
+                records, dates, editions[agency_id], sworn_changes=changes, histories=histories
+            )
     return results
