@@ -81,7 +81,10 @@ def point_from(result: AgencyResult) -> HistoryPoint:
 
 def compute_history(data: AgencyData, dates: Sequence[dt.date]) -> list[HistoryPoint]:
     """Figures on each date, from the records already loaded: one sweep, no query, no cache."""
-    return [point_from(result) for result in data.evaluate_dates(dates)]
+    return [
+        HistoryPoint(s.on, s.status, s.partnership, s.policy, Numbers(*s.mhfa), Numbers(*s.cit))
+        for s in data.standings(dates)
+    ]
 
 
 def cached_history(

@@ -31,11 +31,13 @@ from onemind.engine import (
     PersonId,
     Pledge,
     Policy,
+    Standing,
     SwornChange,
     Training,
     evaluate,
     evaluate_dates,
     make_edition,
+    standings_on_dates,
     sworn_on,
 )
 from onemind.pledges.models import Pledge as PledgeRow
@@ -164,6 +166,12 @@ class AgencyData:
     def evaluate(self, on: dt.date, *, detail: bool = True) -> AgencyResult:
         """The engine's judgement on one date."""
         return evaluate(self.records_on(on), on, self.edition, detail=detail, histories=self.histories_on(on))
+
+    def standings(self, dates: Sequence[dt.date]) -> list[Standing]:
+        """Status and numbers on many dates in one sweep (what a history chart plots)."""
+        return standings_on_dates(
+            self.records, dates, self.edition, sworn_changes=self.sworn_changes, histories=self.histories
+        )
 
     def evaluate_dates(self, dates: Sequence[dt.date]) -> list[AgencyResult]:
         """The engine's figures on many dates in one sweep (no per-person lists)."""

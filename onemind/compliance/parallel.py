@@ -16,7 +16,7 @@ from django.db import connections
 from django_scopes import scopes_disabled
 
 from onemind.compliance.loader import CHUNK_AGENCIES
-from onemind.engine import AgencyResult
+from onemind.engine import AgencyResult, Standing
 
 
 def can_fork() -> bool:
@@ -47,7 +47,7 @@ def evaluate_in_processes(on: dt.date, ids: Sequence[int], processes: int) -> di
     return results
 
 
-def _evaluate_history_block(job: tuple[list[dt.date], list[int]]) -> dict[int, list[AgencyResult]]:
+def _evaluate_history_block(job: tuple[list[dt.date], list[int]]) -> dict[int, list[Standing]]:
     from onemind.compliance.selectors import evaluate_agencies_history
 
     dates, ids = job
@@ -60,11 +60,11 @@ def _evaluate_history_block(job: tuple[list[dt.date], list[int]]) -> dict[int, l
 
 def evaluate_history_in_processes(
     dates: list[dt.date], ids: Sequence[int], processes: int
-) -> dict[int, list[AgencyResult]]:
+) -> dict[int, list[Standing]]:
     ordered = sorted(set(ids))
     blocks = [ordered[i : i + CHUNK_AGENCIES] for i in range(0, len(ordered), CHUNK_AGENCIES)]
     connections.close_all()  # a forked child must open its own connection, never reuse the parent's socket
-    results: dict[int, list[AgencyResult]] = {}
+    results: dict[int, list[Standing]] = {}
     with multiprocessing.get_context("fork").Pool(processes) as pool:
         for part in pool.imap_unordered(_evaluate_history_block, [(dates, block) for block in blocks]):
             results.update(part)

@@ -41,13 +41,14 @@ from onemind.engine import (
     History,
     PersonId,
     Scope,
+    Standing,
     State,
     Status,
     StrategyResult,
     evaluate,
-    evaluate_dates,
     histories_on,
     scope_on,
+    standings_on_dates,
 )
 from onemind.engine.people import certificate_from_history, compile_courses
 from onemind.tenancy.models import Agency
@@ -440,8 +441,9 @@ def evaluate_agencies(on: dt.date, ids: Iterable[int]) -> dict[int, AgencyResult
 
 def evaluate_campaign_history(
     dates: Sequence[dt.date], agency_ids: Iterable[int] | None = None, *, processes: int = 1
-) -> dict[int, list[AgencyResult]]:
-    """Every agency's figures on each of ``dates`` (in that order): records read once, one sweep per agency.
+) -> dict[int, list[Standing]]:
+    """Every agency's status and numbers on each of ``dates`` (in that order): records read once, one sweep per
+    agency (``standings_on_dates``). ``standing_of(evaluate_campaign(D)[agency])`` equals it on each D.
 
     ``processes`` as for ``evaluate_campaign``.
     """
@@ -456,12 +458,12 @@ def evaluate_campaign_history(
     return evaluate_agencies_history(list(dates), ids)
 
 
-def evaluate_agencies_history(dates: Sequence[dt.date], ids: Iterable[int]) -> dict[int, list[AgencyResult]]:
-    results: dict[int, list[AgencyResult]] = {}
+def evaluate_agencies_history(dates: Sequence[dt.date], ids: Iterable[int]) -> dict[int, list[Standing]]:
+    results: dict[int, list[Standing]] = {}
     for part in load_campaign_history(ids, min(dates), max(dates)):
         editions, histories, changes = part.editions, part.histories, part.sworn_changes
         for agency_id, records in part.records.items():
-            results[agency_id] = evaluate_dates(
+            results[agency_id] = standings_on_dates(
                 records, dates, editions[agency_id], sworn_changes=changes, histories=histories
             )
     return results

@@ -12,7 +12,7 @@ exactly what is missing? The Django side (``onemind.compliance.loader``) reads r
 | ``documents`` | strategies 1 and 2: the partnership agreement and the policy |
 | ``schedule`` | deadline, pace and projection |
 | ``judge`` | ``evaluate``: one date, with the named people behind every gap |
-| ``sweep`` | ``evaluate_dates``: the same figures at many dates in one pass over dated intervals |
+| ``sweep`` | ``evaluate_dates``: the same figures at many dates in one pass; ``standings_on_dates`` |
 | ``results`` | the outputs a page, report or API renders as they are |
 """
 
@@ -56,13 +56,16 @@ from onemind.engine.results import (
     Figure,
     GroupCoverage,
     MissingItem,
+    Numbers,
+    Standing,
     State,
     Status,
     StrategyResult,
+    standing_of,
 )
 from onemind.engine.rules import Edition, edition_2016, edition_2019, make_edition, pledge_months_allowed
 from onemind.engine.schedule import Projection, people_per_month_needed, project
-from onemind.engine.sweep import evaluate_dates
+from onemind.engine.sweep import evaluate_dates, standings_on_dates
 
 __all__ = [
     "CIT",
@@ -81,6 +84,7 @@ __all__ = [
     "GroupCoverage",
     "History",
     "MissingItem",
+    "Numbers",
     "Partnership",
     "Person",
     "PersonId",
@@ -88,6 +92,7 @@ __all__ = [
     "Policy",
     "Projection",
     "Scope",
+    "Standing",
     "State",
     "Status",
     "StrategyResult",
@@ -115,5 +120,7 @@ __all__ = [
     "policy_result",
     "project",
     "scope_on",
+    "standing_of",
+    "standings_on_dates",
     "sworn_on",
 ]

@@ -22,16 +22,26 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from datetime import date
+from datetime import date, timedelta
 
 from onemind.engine.documents import partnership_result, policy_result
-from onemind.engine.judge import DESIGNATED, SWORN, _Context, agency_result, context_on, figure_of, training_result
+from onemind.engine.judge import (
+    DESIGNATED,
+    SWORN,
+    _completed,
+    _Context,
+    agency_result,
+    context_on,
+    figure_of,
+    training_result,
+)
 from onemind.engine.people import Courses, History, SwornChange, compile_courses, histories_on
-from onemind.engine.records import AgencyRecords, PersonId, add_months
-from onemind.engine.results import CIT, MHFA, AgencyResult, StrategyResult
+from onemind.engine.records import AgencyRecords, PersonId, add_months, deadline_of
+from onemind.engine.results import CIT, MHFA, AgencyResult, Numbers, Standing, State, Status, StrategyResult
 from onemind.engine.rules import DESIGNATED_CIT, DESIGNATED_MHFA, Edition
+from onemind.engine.schedule import ceil_div, under_time_fraction
 
-__all__ = ["evaluate_dates"]
+__all__ = ["evaluate_dates", "standings_on_dates"]
 
 NEVER = date.max.toordinal() + 1  # "open-ended": past every date the engine can be asked about
 Span = tuple[int, int]  # [start, end) in ordinal days
@@ -224,6 +234,109 @@ def evaluate_dates(
     """
     if not dates:
         return []
+    s3, s4 = _count(records, dates, edition, sworn_changes, histories)
+    documents = _documents(records, edition)
+    pledge = records.pledge
+    results: dict[date, AgencyResult] = {}
+    for day in sorted(set(dates)):
+        ordinal = day.toordinal()
+        ctx = context_on(pledge, day, edition)
+        partnership, policy = documents(ordinal, day)
+        results[day] = agency_result(
+            ctx,
+            (
+                partnership,
+                policy,
+                _training(MHFA, s3, edition.s3_label, ctx, ordinal),
+                _training(CIT, s4, edition.s4_label, ctx, ordinal),
+            ),
+        )
+    return [results[day] for day in dates]
+
+
+def standings_on_dates(
+    records: AgencyRecords,
+    dates: Sequence[date],
+    edition: Edition,
+    *,
+    sworn_changes: Mapping[PersonId, Sequence[SwornChange]] | None = None,
+    histories: Mapping[PersonId, History] | None = None,
+) -> list[Standing]:
+    """``standing_of(result)`` for each result ``evaluate_dates`` would give, without building the results:
+    the status and the numbers, no explanations. What a campaign-wide history over many dates needs."""
+    if not dates:
+        return []
+    s3, s4 = _count(records, dates, edition, sworn_changes, histories)
+    documents = _documents(records, edition)
+    pledge = records.pledge
+    deadline = None if pledge is None else deadline_of(pledge)
+    results: dict[date, Standing] = {}
+    for day in sorted(set(dates)):
+        ordinal = day.toordinal()
+        partnership, policy = documents(ordinal, day)
+        mhfa, mhfa_left, mhfa_newly = _numbers(s3, ordinal)
+        cit, cit_left, cit_newly = _numbers(s4, ordinal)
+        status = Status.NOT_PLEDGED
+        if pledge is not None and deadline is not None and pledge.pledged_on <= day:
+            unmet = State.UNMET in (partnership.state, policy.state, mhfa.state, cit.state)
+            if _completed(pledge, day):
+                status = Status.MAINTENANCE_NEEDED if unmet else Status.COMPLETED
+            elif day > deadline:
+                status = Status.OVERDUE
+            elif not unmet:
+                status = Status.ON_TRACK
+            elif under_time_fraction(day, pledge.pledged_on, deadline, edition.at_risk_time_percent):
+                status = Status.AT_RISK
+            elif any(
+                state is State.UNMET and _behind(left, newly, pledge.pledged_on, day, deadline)
+                for state, left, newly in ((mhfa.state, mhfa_left, mhfa_newly), (cit.state, cit_left, cit_newly))
+            ):
+                status = Status.AT_RISK
+            else:
+                status = Status.ON_TRACK
+        results[day] = Standing(day, status, partnership.state, policy.state, mhfa, cit)
+    return [results[day] for day in dates]
+
+
+def _numbers(groups: Sequence[_Population], day: int) -> tuple[Numbers, int, int]:
+    """A training strategy on one day: the sworn figure with the strategy's state, what is left, new since."""
+    state = State.NOT_APPLICABLE
+    sworn = (0, 0, 0)
+    left = newly = 0
+    for i, group in enumerate(groups):
+        denominator = group.in_scope.on(day)
+        numerator = group.current.on(day)
+        target = -(-group.percent * denominator // 100)  # records.ceil_percent, inlined: called 100,000s of times
+        newly += group.newly.on(day)
+        if i == 0:
+            sworn = (numerator, denominator, target)
+        if denominator:
+            if numerator < target:
+                left += target - numerator
+                state = State.UNMET
+            elif state is State.NOT_APPLICABLE:
+                state = State.MET
+    return Numbers(sworn[0], sworn[1], sworn[2], state), left, newly
+
+
+def _behind(left: int, newly: int, since: date, on: date, deadline: date) -> bool:
+    """``judge._behind_pace`` from the numbers: will the current pace miss the deadline?"""
+    elapsed = (on - since).days
+    if elapsed <= 0 or left <= 0:
+        return False
+    if newly <= 0:
+        return True
+    return on + timedelta(days=ceil_div(left * elapsed, newly)) > deadline
+
+
+def _count(
+    records: AgencyRecords,
+    dates: Sequence[date],
+    edition: Edition,
+    sworn_changes: Mapping[PersonId, Sequence[SwornChange]] | None,
+    histories: Mapping[PersonId, History] | None,
+) -> tuple[list[_Population], list[_Population]]:
+    """Every person's intervals into the counts of each population of strategies 3 and 4."""
     changes = sworn_changes or {}
     if histories is None:
         histories = histories_on(records.trainings, date.max)
@@ -299,22 +412,7 @@ def evaluate_dates(
 
     for group in (*s3, *s4):
         group.freeze()
-    documents = _documents(records, edition)
-    results: dict[date, AgencyResult] = {}
-    for day in sorted(set(dates)):
-        ordinal = day.toordinal()
-        ctx = context_on(pledge, day, edition)
-        partnership, policy = documents(ordinal, day)
-        results[day] = agency_result(
-            ctx,
-            (
-                partnership,
-                policy,
-                _training(MHFA, s3, edition.s3_label, ctx, ordinal),
-                _training(CIT, s4, edition.s4_label, ctx, ordinal),
-            ),
-        )
-    return [results[day] for day in dates]
+    return s3, s4
 
 
 def _training(number: int, groups: Sequence[_Population], label: str, ctx: _Context, day: int) -> StrategyResult:

@@ -22,6 +22,8 @@ from onemind.engine import (
     evaluate,
     evaluate_dates,
     make_edition,
+    standing_of,
+    standings_on_dates,
     sworn_on,
 )
 from tests.engine.test_properties import EDITIONS, agencies, days
@@ -76,6 +78,7 @@ def test_the_sweep_equals_judging_each_date_alone(
 
     alone = [evaluate(records_on(records, changes, day), day, edition, detail=False) for day in wanted]
     assert swept == alone
+    assert standings_on_dates(records, wanted, edition, sworn_changes=changes) == [standing_of(r) for r in alone]
 
 
 def test_renewal_expiry_exemption_and_grace_at_their_exact_days() -> None:
