@@ -68,6 +68,11 @@ class _Counter:
         self.starts.sort()
         self.ends.sort()
 
+    def days(self) -> Iterable[int]:
+        """The days this count may change on."""
+        yield from self.starts
+        yield from self.ends
+
     def on(self, day: int) -> int:
         return bisect_right(self.starts, day) - bisect_right(self.ends, day)
 
@@ -84,8 +89,12 @@ class _Population:
         self.in_scope, self.current, self.ever, self.newly, self.due = (_Counter() for _ in range(5))
         self.can_expire = any(months is not None for months, _ in courses.rules.values())
 
+    @property
+    def counters(self) -> tuple[_Counter, ...]:
+        return (self.in_scope, self.current, self.ever, self.newly, self.due)
+
     def freeze(self) -> None:
-        for counter in (self.in_scope, self.current, self.ever, self.newly, self.due):
+        for counter in self.counters:
             counter.freeze()
 
     def add_counted(self, start: int, end: int, cert: _Certificate) -> None:
@@ -134,18 +143,25 @@ def certificate_spans(history: History, courses: Courses, pledged: int) -> _Cert
     the passing of the expiry date changes it.
     """
     rules = courses.rules
-    for _day, code in history:
-        if code in rules:
-            break
-    else:
+    count = len(history)
+    first = 0
+    while first < count and history[first][1] not in rules:
+        first += 1  # records before the first qualifying course change nothing
+    if first == count:
         return _UNTRAINED  # no qualifying course at all: the common case for the rarer strategy
+    if first == count - 1:  # one qualifying course and nothing after it: the most common history
+        day, code = history[first]
+        months = rules[code][0]
+        start = day.toordinal()
+        end = NEVER if months is None else add_months(day, months).toordinal()
+        return _Certificate([(start, end)] if end > start else [], start, start if start >= pledged else NEVER)
     renewable_until: date | None = None
     other_until: date | None = None
     never_expires = False
     ever_from = newly_from = NEVER
     current: list[Span] = []
-    count = len(history)
-    for i, (day, code) in enumerate(history):
+    for i in range(first, count):
+        day, code = history[i]
         rule = rules.get(code)
         if rule is None:
             if renewable_until is not None and day < renewable_until and code in courses.recert_codes:
@@ -270,12 +286,22 @@ def standings_on_dates(
     documents = _documents(records, edition)
     pledge = records.pledge
     deadline = None if pledge is None else deadline_of(pledge)
+    # The counts only change where an interval starts or ends: dates between the same two such days share them.
+    # Worth finding those days only when they are few next to the dates (a small agency over many month-ends).
+    counters = [counter for group in (*s3, *s4) for counter in group.counters]
+    turns: list[int] | None = None
+    if sum(len(counter.starts) for counter in counters) <= 4 * len(dates):
+        turns = sorted({day for counter in counters for day in counter.days()})
+    stretch = -1
     results: dict[date, Standing] = {}
     for day in sorted(set(dates)):
         ordinal = day.toordinal()
         partnership, policy = documents(ordinal, day)
-        mhfa, mhfa_left, mhfa_newly = _numbers(s3, ordinal)
-        cit, cit_left, cit_newly = _numbers(s4, ordinal)
+        here = ordinal if turns is None else bisect_right(turns, ordinal)
+        if here != stretch:
+            stretch = here
+            mhfa, mhfa_left, mhfa_newly = _numbers(s3, ordinal)
+            cit, cit_left, cit_newly = _numbers(s4, ordinal)
         status = Status.NOT_PLEDGED
         if pledge is not None and deadline is not None and pledge.pledged_on <= day:
             unmet = State.UNMET in (partnership.state, policy.state, mhfa.state, cit.state)

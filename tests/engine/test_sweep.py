@@ -131,3 +131,21 @@ def test_repeated_and_unsorted_dates_come_back_in_the_order_asked() -> None:
     assert [r.on for r in results] == wanted
     assert [r.strategy(4).numerator for r in results] == [1, 0, 1]
     assert evaluate_dates(records, [], edition_2016()) == []
+
+
+def test_a_roster_larger_than_the_dates_gives_the_same_standings() -> None:
+    """Many people, few dates: the sweep counts every date afresh instead of reusing stretches."""
+    people = tuple(
+        Person(i, f"P{i}", sworn=i % 5 != 0, designated_cit=i % 5 == 0, hire_date=date(2018 + i % 6, 1 + i % 12, 1))
+        for i in range(60)
+    )
+    trainings = tuple(
+        Training(i, ("MHFA-PS", "CIT-40", "MHFA-RECERT", "CIT-911")[i % 4], date(2019 + i % 5, 1 + i % 12, 10))
+        for i in range(60)
+    )
+    records = AgencyRecords(people=people, trainings=trainings, pledge=Pledge(date(2020, 1, 1), 36))
+    wanted = [date(2022, 12, 31), date(2024, 6, 30)]
+    for edition in (edition_2016(), edition_2019()):
+        alone = [evaluate(records, day, edition, detail=False) for day in wanted]
+        assert evaluate_dates(records, wanted, edition) == alone
+        assert standings_on_dates(records, wanted, edition) == [standing_of(r) for r in alone]
