@@ -192,6 +192,7 @@ def load_agency(
     pledge_row: PledgeRow | None = _UNSET,
     catalog: CourseCatalog | None = None,
     trainings: bool = True,
+    everyone: bool = True,
 ) -> AgencyData:
     """One agency's records in a fixed number of queries whatever its size (pledge, courses, people,
     exemptions, training, events, agreements, policies, verification).
@@ -199,13 +200,21 @@ def load_agency(
     A caller that already read the pledge row or the course catalog passes them in and saves those queries.
     ``trainings=False`` leaves ``records.trainings`` empty: callers that judge through ``AgencyData.evaluate``
     or ``evaluate_dates`` read ``histories`` instead and save building one object per training record.
+    ``everyone=False`` leaves out people who count on no date (neither sworn nor designated, never sworn).
     """
     if pledge_row is _UNSET:
         pledge_row = current_pledge_row(agency)
     catalog = catalog or course_catalog()
     edition = edition_for(pledge_row, catalog)
     columns = PERSON_COLUMNS if names else PERSON_COLUMNS_NO_NAMES
-    people_rows = PersonRow.objects.filter(agency=agency).order_by().values_list(*columns)
+    roster = PersonRow.objects.filter(agency=agency)
+    if not everyone:
+        # Only people who can count on some date: sworn, designated, or sworn at some time (a status change).
+        ever_sworn = PersonEvent.objects.filter(agency=agency, kind=PersonEvent.Kind.SWORN_CHANGED)
+        roster = roster.filter(
+            Q(sworn=True) | Q(designated_mhfa=True) | Q(designated_cit=True) | Q(pk__in=ever_sworn.values("person_id"))
+        )
+    people_rows = roster.order_by().values_list(*columns)
     exemptions = _exemptions(ExemptionRow.objects.filter(agency=agency))
     training_rows = (
         TrainingRecord.objects.filter(agency=agency, status=TrainingRecord.Status.ACCEPTED)

@@ -235,7 +235,9 @@ def _compute_dashboard(
     agency: Agency, on: dt.date, today: dt.date, show_names: bool, pledge_row: Any, catalog: CourseCatalog
 ) -> Dashboard:
     started = time.perf_counter()
-    data = load_agency(agency, names=show_names, pledge_row=pledge_row, catalog=catalog, trainings=False)
+    data = load_agency(
+        agency, names=show_names, pledge_row=pledge_row, catalog=catalog, trainings=False, everyone=False
+    )
     loaded = time.perf_counter()
     records, histories = data.records_on(on), data.histories_on(on)
     standings: dict[str, dict[PersonId, Certificate]] = {}
