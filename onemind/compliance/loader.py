@@ -140,7 +140,7 @@ class AgencyData:
     edition: Edition
     records: AgencyRecords
     # person id -> [(effective_on, sworn before, sworn after)] for sworn-status changes, oldest first.
-    sworn_changes: dict[int, list[SwornChange]]
+    sworn_changes: dict[PersonId, list[SwornChange]]
     # person id -> every accepted (completed_on, course code), oldest first: what the engine walks.
     histories: dict[PersonId, list[tuple[dt.date, str]]]
 
@@ -150,7 +150,7 @@ class AgencyData:
             return self.records
         people = []
         for person in self.records.people:
-            changes = self.sworn_changes.get(int(person.id))
+            changes = self.sworn_changes.get(person.id)
             if changes:
                 person = replace(person, sworn=sworn_on(changes, on, person.sworn))
             people.append(person)
@@ -179,8 +179,6 @@ class AgencyData:
             self.records, dates, self.edition, sworn_changes=self.sworn_changes, histories=self.histories
         )
 
-
-_sworn_on = sworn_on  # the engine's rule, kept under its old name here
 
 _UNSET: Any = object()
 
@@ -323,8 +321,8 @@ def load_many(
             .iterator(chunk_size=20_000)
         ):
             person = _person(row[1:], exemptions, names=False)
-            if changes and int(person.id) in changes:
-                person = replace(person, sworn=_sworn_on(changes[int(person.id)], on, person.sworn))
+            if changes and person.id in changes:
+                person = replace(person, sworn=sworn_on(changes[person.id], on, person.sworn))
             people[row[0]].append(person)
         partnerships, policies = _partnerships(part), _policies(part)
         verified_pledges = _with_verification({a: pledges.get(a, (None, None))[1] for a in part}, part)
@@ -367,7 +365,7 @@ class CampaignChunk:
     # person id -> [(completed_on, course code)] up to the date, oldest first: ``evaluate(histories=...)``.
     histories: dict[PersonId, list[tuple[dt.date, str]]]
     # person id -> sworn-status changes (``load_campaign_history`` only: people keep today's flag).
-    sworn_changes: dict[int, list[SwornChange]] = field(default_factory=dict)
+    sworn_changes: dict[PersonId, list[SwornChange]] = field(default_factory=dict)
 
 
 def load_campaign(agency_ids: Iterable[int], on: dt.date, *, chunk: int = CHUNK_AGENCIES) -> Iterator[CampaignChunk]:
@@ -429,7 +427,7 @@ def load_campaign(agency_ids: Iterable[int], on: dt.date, *, chunk: int = CHUNK_
         ):
             changed = changes.get(pk)
             if changed:
-                sworn = _sworn_on(changed, on, sworn)
+                sworn = sworn_on(changed, on, sworn)
             elif not (sworn or d_mhfa or d_cit):
                 continue
             people[agency_id].append(
@@ -574,9 +572,9 @@ def _trainings(queryset: Any, catalog: CourseCatalog) -> dict[int, list[Training
     return grouped
 
 
-def _sworn_changes(queryset: Any) -> dict[int, list[SwornChange]]:
+def _sworn_changes(queryset: Any) -> dict[PersonId, list[SwornChange]]:
     """Sworn-status events; ``details`` holds ``{"sworn": [before, after]}``."""
-    changes: dict[int, list[SwornChange]] = defaultdict(list)
+    changes: dict[PersonId, list[SwornChange]] = defaultdict(list)
     rows = queryset.filter(kind=PersonEvent.Kind.SWORN_CHANGED).order_by("effective_on", "id")
     for person_id, effective_on, details in rows.values_list("person_id", "effective_on", "details"):
         pair = details.get("sworn") if isinstance(details, dict) else None

@@ -448,6 +448,6 @@ def run_bench(
     log(f"load average at end: {load_average()}")
     log("")
     log(f"{'Figure':<46} {'Measured':>14}  {'Target':<24} Met")
-    for label, measured, bar, ok in summary.rows:
-        mark = "" if ok is None else ("yes" if ok else "NO")
+    for label, measured, bar, met in summary.rows:
+        mark = "" if met is None else ("yes" if met else "NO")
         log(f"{label:<46} {measured:>14}  {bar:<24} {mark}")
