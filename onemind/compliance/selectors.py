@@ -51,6 +51,7 @@ from onemind.engine import (
     standings_on_dates,
 )
 from onemind.engine.people import certificate_from_history, compile_courses
+from onemind.lib.collector import collector_paused
 from onemind.tenancy.models import Agency
 
 NEW_HIRE_DAYS = 365
@@ -232,6 +233,13 @@ def agency_dashboard(
 
 
 def _compute_dashboard(
+    agency: Agency, on: dt.date, today: dt.date, show_names: bool, pledge_row: Any, catalog: CourseCatalog
+) -> Dashboard:
+    with collector_paused():
+        return _computed_dashboard(agency, on, today, show_names, pledge_row, catalog)
+
+
+def _computed_dashboard(
     agency: Agency, on: dt.date, today: dt.date, show_names: bool, pledge_row: Any, catalog: CourseCatalog
 ) -> Dashboard:
     started = time.perf_counter()
@@ -433,6 +441,11 @@ def evaluate_campaign(
 
 
 def evaluate_agencies(on: dt.date, ids: Iterable[int]) -> dict[int, AgencyResult]:
+    with collector_paused():
+        return _evaluate_agencies(on, ids)
+
+
+def _evaluate_agencies(on: dt.date, ids: Iterable[int]) -> dict[int, AgencyResult]:
     results: dict[int, AgencyResult] = {}
     for part in load_campaign(ids, on):
         editions, histories = part.editions, part.histories
@@ -461,6 +474,11 @@ def evaluate_campaign_history(
 
 
 def evaluate_agencies_history(dates: Sequence[dt.date], ids: Iterable[int]) -> dict[int, list[Standing]]:
+    with collector_paused():
+        return _evaluate_agencies_history(dates, ids)
+
+
+def _evaluate_agencies_history(dates: Sequence[dt.date], ids: Iterable[int]) -> dict[int, list[Standing]]:
     results: dict[int, list[Standing]] = {}
     for part in load_campaign_history(ids, min(dates), max(dates)):
         editions, histories, changes = part.editions, part.histories, part.sworn_changes

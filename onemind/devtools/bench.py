@@ -44,6 +44,7 @@ from onemind.accounts.models import User
 from onemind.compliance.loader import PERSON_COLUMNS
 from onemind.compliance.selectors import evaluate_campaign, evaluate_campaign_history
 from onemind.devtools.national import generated_agencies
+from onemind.lib.collector import collector_paused
 from onemind.roster.models import Exemption as ExemptionRow
 from onemind.roster.models import Person, PersonEvent
 from onemind.tenancy.models import Agency, Membership
@@ -150,8 +151,10 @@ def _get(client: Client, url: str) -> float:
 
 
 def read_rows(agency: Agency) -> int:
-    """Read the agency's rows the engine needs, values only, nothing built from them: the floor to compare with."""
-    with scopes_disabled():
+    """Read the agency's rows the engine needs, values only, nothing built from them: the floor to compare with.
+
+    With the garbage collector paused, as the dashboard computes: the same conditions for both sides."""
+    with scopes_disabled(), collector_paused():
         rows = list(Person.objects.filter(agency=agency).order_by().values_list(*PERSON_COLUMNS))
         rows += ExemptionRow.objects.filter(agency=agency).order_by().values_list("person_id", "start", "end", "reason")
         rows += (
