@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from onemind.compliance.engine import (
+from onemind.engine import (
     AgencyRecords,
     AgencyResult,
     Edition,
@@ -24,7 +24,7 @@ from onemind.compliance.engine import (
     evaluate,
     make_edition,
 )
-from onemind.compliance.engine_rules import POLICY_ELEMENTS
+from onemind.engine.rules import POLICY_ELEMENTS
 
 # No example database: the suite must not leave a .hypothesis folder in the working tree.
 FAST = settings(max_examples=100, deadline=None, database=None)

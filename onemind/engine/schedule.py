@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from fractions import Fraction
 
-from onemind.compliance.engine_records import add_months
+from onemind.engine.records import add_months
 
 # The Gregorian calendar repeats every 400 years (146,097 days, 4,800 months): the exact mean month, kept as a
 # ratio so "per month" figures stay in integer arithmetic.

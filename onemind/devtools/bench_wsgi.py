@@ -9,5 +9,5 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "onemind.settings")
 from django.conf import settings  # noqa: E402
 from django.core.wsgi import get_wsgi_application  # noqa: E402
 
-settings.ROOT_URLCONF = "onemind.compliance.bench_urls"
+settings.ROOT_URLCONF = "onemind.devtools.bench_urls"
 application = get_wsgi_application()

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from onemind.compliance.engine import (
+from onemind.engine import (
     AgencyRecords,
     AgencyResult,
     Edition,
@@ -37,7 +37,7 @@ from onemind.compliance.engine import (
     project,
     scope_on,
 )
-from onemind.compliance.engine_rules import IDD_SCOPE_ELEMENT, POLICY_ELEMENTS
+from onemind.engine.rules import IDD_SCOPE_ELEMENT, POLICY_ELEMENTS
 
 E2016 = edition_2016()
 E2019 = edition_2019()

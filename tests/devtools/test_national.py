@@ -9,8 +9,10 @@ import pytest
 from django.core.management import call_command
 from django_scopes import scopes_disabled
 
-from onemind.compliance.national import generated_agencies, sworn_sizes
-from onemind.compliance.selectors import evaluate_campaign
+from onemind.compliance.selectors import evaluate_campaign, evaluate_campaign_history
+from onemind.devtools.bench import run_bench
+from onemind.devtools.national import generated_agencies, sworn_sizes
+from onemind.engine import standing_of
 from onemind.pledges.models import Pledge
 from onemind.roster.models import Person, PersonEvent
 from onemind.training.models import TrainingRecord
@@ -46,6 +48,19 @@ def test_a_one_percent_campaign_is_generated_and_reset() -> None:
     assert len(results) == 180
     assert len({r.status for r in results.values()}) >= 3  # pledges at different stages
     assert "180 agencies (50% under 10 sworn" in out.getvalue()
+    ends = [dt.date(2025, 12, 31), dt.date(2026, 5, 31)]
+    with scopes_disabled():
+        history = evaluate_campaign_history(ends, [a for a, _ in agencies])
+        for i, on in enumerate(ends):
+            alone = evaluate_campaign(on, [a for a, _ in agencies])
+            assert {pk: r[i] for pk, r in history.items()} == {pk: standing_of(r) for pk, r in alone.items()}
+    report: list[str] = []
+    run_bench(requests=1, seconds=0, on=dt.date(2026, 6, 1), log=report.append, cold=1, months=2)
+    text = "\n".join(report)
+    cold, information = text.index("Cold: nothing cached"), text.index("Information")
+    assert cold < text.index("dashboard, largest agency (360 sworn") < text.index("reading its rows") < information
+    assert cold < text.index("campaign compliance for 180 agencies at each of 2 month-ends") < information
+    assert "as a multiple of reading its rows" in text and "req/s" not in text
     call_command("generate_national", "--reset-only", stdout=StringIO())
     with scopes_disabled():
         assert not generated_agencies().exists()

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from onemind.compliance.engine_records import Partnership, Policy
-from onemind.compliance.engine_results import PARTNERSHIP, POLICY, MissingItem, State, StrategyResult
-from onemind.compliance.engine_rules import POLICY_ELEMENT_LABELS, Edition
+from onemind.engine.records import Partnership, Policy
+from onemind.engine.results import PARTNERSHIP, POLICY, MissingItem, State, StrategyResult
+from onemind.engine.rules import POLICY_ELEMENT_LABELS, Edition
 
 
 def partnership_problems(partnership: Partnership, on: date, edition: Edition) -> tuple[str, ...]:

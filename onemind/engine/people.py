@@ -8,8 +8,8 @@ from datetime import date, timedelta
 from enum import Enum
 from typing import NamedTuple
 
-from onemind.compliance.engine_records import Person, PersonId, Training, add_months
-from onemind.compliance.engine_rules import DESIGNATED_CIT, DESIGNATED_MHFA, Edition
+from onemind.engine.records import Person, PersonId, Training, add_months
+from onemind.engine.rules import DESIGNATED_CIT, DESIGNATED_MHFA, Edition
 
 # (completed_on, course_code), sorted by date: the per-person shape the hot loop works on.
 History = Sequence[tuple[date, str]]
@@ -153,3 +153,15 @@ def certification_expiry(trainings: Iterable[Training], edition: Edition, on: da
     The date may already have passed: that is the day it lapsed.
     """
     return certificate_on(trainings, on, edition, edition.mhfa_codes).expires_on
+
+
+# (effective_on, sworn before, sworn after) for each change of a person's sworn status, oldest first.
+SwornChange = tuple[date, bool, bool]
+
+
+def sworn_on(changes: Sequence[SwornChange], on: date, now: bool) -> bool:
+    """Whether a person was sworn on ``on``, given today's flag ``now`` and the changes that led to it."""
+    for effective_on, before, _after in changes:
+        if effective_on > on:
+            return before  # the first change still ahead of D tells what was true on D
+    return now

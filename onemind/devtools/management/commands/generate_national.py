@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from onemind.compliance.national import FULL_AGENCIES, generate_national, generated_agencies, reset
+from onemind.devtools.national import FULL_AGENCIES, generate_national, generated_agencies, reset
 
 
 class Command(BaseCommand):

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from typing import NamedTuple
 
-from onemind.compliance.engine_records import PersonId
-from onemind.compliance.engine_schedule import Projection
+from onemind.engine.records import PersonId
+from onemind.engine.schedule import Projection
 
 PARTNERSHIP, POLICY, MHFA, CIT = 1, 2, 3, 4
 
@@ -117,3 +118,42 @@ class GroupCoverage:
     group: str
     numerator: int
     denominator: int
+
+
+class Numbers(NamedTuple):
+    """A training strategy's sworn figure on one date: what a history chart plots."""
+
+    numerator: int
+    denominator: int
+    target: int
+    state: State
+
+
+class Standing(NamedTuple):
+    """An agency's status and the four strategies' states on one date, without explanations or names.
+
+    What ``sweep.standings_on_dates`` returns for campaign-wide history: equal to ``standing_of`` of the full
+    result on that date, at a fraction of the cost of building one.
+    """
+
+    on: date
+    status: Status
+    partnership: State
+    policy: State
+    mhfa: Numbers
+    cit: Numbers
+
+
+def standing_of(result: AgencyResult) -> Standing:
+    def numbers(number: int) -> Numbers:
+        s = result.strategy(number)
+        return Numbers(s.numerator, s.denominator, s.target, s.state)
+
+    return Standing(
+        result.on,
+        result.status,
+        result.strategy(PARTNERSHIP).state,
+        result.strategy(POLICY).state,
+        numbers(MHFA),
+        numbers(CIT),
+    )

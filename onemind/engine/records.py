@@ -25,7 +25,9 @@ class Exemption:
     reason: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen only because a frozen dataclass costs five times as much to build and a national roster builds a
+# million of them; hashable and never mutated: treat it as frozen (``dataclasses.replace`` for a changed copy).
+@dataclass(slots=True, unsafe_hash=True)
 class Person:
     id: PersonId
     name: str

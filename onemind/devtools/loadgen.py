@@ -1,4 +1,4 @@
-"""A tiny keep-alive HTTP load loop (``python -m onemind.compliance.loadgen URL SECONDS THREADS [COOKIE]``).
+"""A tiny keep-alive HTTP load loop (``python -m onemind.devtools.loadgen URL SECONDS THREADS [COOKIE]``).
 
 Prints ``<requests completed> <errors> <seconds>``. Used by ``onemind bench`` when wrk is not installed.
 """
