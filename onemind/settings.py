@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "onemind.notifications",
     "onemind.api",
     "onemind.exports",
+    "onemind.outcomes",
 ]
 
 MIDDLEWARE = [
