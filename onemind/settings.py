@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "onemind.api",
     "onemind.exports",
     "onemind.outcomes",
+    "onemind.planner",
 ]
 
 MIDDLEWARE = [

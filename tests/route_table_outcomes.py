@@ -32,3 +32,10 @@ ROUTES = {
     "outcomes:batch_undo": Route("agency", "POST", "outcomes:write", sample=_batch),
     "outcomes:batch_discard": Route("agency", "POST", "outcomes:write", sample=_batch),
 }
+
+ROUTES.update(
+    {
+        "planner:index": Route("agency", "GET", "dashboard:read"),
+        "planner:reserve": Route("agency", "POST", "courses:register", data={}),
+    }
+)
