@@ -45,8 +45,8 @@ def projection_rows(plan: Projection) -> list[tuple[str, ...]]:
             (
                 m.month.strftime("%b %Y"),
                 whole(m.sworn),
-                f"{whole(m.mhfa)} / {m.mhfa_target}" + (" met" if m.mhfa_met else ""),
-                f"{whole(m.cit)} / {m.cit_target}" + (" met" if m.cit_met else ""),
+                f"{whole(m.mhfa)} / {whole(m.mhfa_target)}" + (" met" if m.mhfa_met else ""),
+                f"{whole(m.cit)} / {whole(m.cit_target)}" + (" met" if m.cit_met else ""),
                 whole(m.trained[MHFA_PS]),
                 whole(m.trained[MHFA_RECERT]),
                 whole(m.lapsed),

@@ -29,7 +29,7 @@ class AssumptionsForm(forms.Form):
         max_value=5000,
         decimal_places=2,
         required=False,
-        widget=forms.NumberInput(attrs={**_NUMBER, "step": "0.1"}),
+        widget=forms.NumberInput(attrs={**_NUMBER, "step": "any"}),
     )
     attrition = forms.DecimalField(
         label="Attrition (% of sworn leaving per year)",
@@ -37,7 +37,7 @@ class AssumptionsForm(forms.Form):
         max_value=100,
         decimal_places=2,
         required=False,
-        widget=forms.NumberInput(attrs={**_NUMBER, "step": "0.5"}),
+        widget=forms.NumberInput(attrs={**_NUMBER, "step": "any"}),
     )
     seats_mhfa = forms.IntegerField(
         label="MHFA for Public Safety seats per month",

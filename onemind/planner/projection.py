@@ -10,8 +10,8 @@ The method, which the planner page prints:
   A certificate earned or renewed in month k expires ``valid_months`` later.
 * Each month, MHFA-PS seats train officers without a current certificate and CIT-40 seats train officers without
   CIT, never more than there are such officers. CIT does not expire.
-* Targets are the edition's: ``ceil(percent × headcount)``; a figure is met in a month when its count at the end
-  of that month reaches the target.
+* Targets are the edition's: ``ceil(percent × headcount)`` (never more than the headcount); a figure is met in a
+  month when its count at the end of that month reaches the target.
 * Order within a month: attrition, hires, expiries and renewals, then training.
 """
 
@@ -71,8 +71,8 @@ class Month:
     sworn: Fraction
     mhfa: Fraction
     cit: Fraction
-    mhfa_target: int
-    cit_target: int
+    mhfa_target: Fraction
+    cit_target: Fraction
     trained: Mapping[str, Fraction]
     lapsed: Fraction
     expiring: Fraction
@@ -107,8 +107,10 @@ class Projection:
         return next((m for m in self.months if m.index >= first and not getattr(m, f"{figure}_met")), None)
 
 
-def target(percent: int, headcount: Fraction) -> int:
-    return math.ceil(Fraction(percent, 100) * headcount)
+def target(percent: int, headcount: Fraction) -> Fraction:
+    """``ceil(percent × headcount)`` people, as the rules count them; a projected headcount can be fractional
+    (an average), and then a 100% target is the headcount itself, never one more than there are officers."""
+    return min(Fraction(math.ceil(Fraction(percent, 100) * headcount)), headcount)
 
 
 def horizon(start: Start) -> int:

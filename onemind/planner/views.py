@@ -46,6 +46,11 @@ def index(request: AgencyRequest) -> HttpResponse:
     advice = recommend(inputs.start, Assumptions(hires, attrition, {}))
     seats = {course: int(form.value(SEAT_FIELDS[course], advice.seats[course])) for course in COURSES}
     plan = project(inputs.start, Assumptions(hires, attrition, seats))
+    if not (form.is_bound and form.errors):
+        # Every input shows the figure the projection used, defaults included.
+        shown = {"window": window, "hires": whole(hires, 2), "attrition": whole(attrition, 2)}
+        shown |= {SEAT_FIELDS[c]: seats[c] for c in COURSES} | {"radius": form.radius_value}
+        form = AssumptionsForm(initial=shown)
     sessions, people = _sessions_and_people(request, inputs.candidates, form.radius_value, plan)
     context = {
         "agency": agency,

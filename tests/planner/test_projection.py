@@ -110,3 +110,13 @@ def test_a_passed_deadline_asks_for_compliance_from_now() -> None:
 def test_no_sworn_officers_is_never_met() -> None:
     start = Start(month=JAN, sworn=0, mhfa=0, cit=0, deadline=date(2026, 6, 30))
     assert project(start, Assumptions()).reached("mhfa") is None
+
+
+def test_a_full_target_is_met_when_every_projected_officer_is_trained() -> None:
+    # 30 officers, 6% a year leave, 1 hire a month: the headcount is 30.85 in month 1, and all of them trained
+    # meets a 100% target (the target is never one more officer than there are).
+    start = Start(month=JAN, sworn=30, mhfa=30, cit=6, deadline=date(2026, 3, 31))
+    months = project(start, Assumptions(Fraction(1), Fraction(6), {MHFA_PS: 2, CIT_40: 1})).months
+    assert months[0].sworn == Fraction(30) * Fraction(1 - Fraction(6, 1200)) + 1
+    assert months[0].mhfa == months[0].sworn and months[0].mhfa_met
+    assert months[0].cit_target == 7  # ceil(20% × 30.85)
