@@ -24,6 +24,7 @@ def _batch(cast: Any) -> dict[str, object]:
 ROUTES = {
     "outcomes:index": Route("agency", "GET", "outcomes:read"),
     "outcomes:template": Route("agency", "GET", "outcomes:read"),
+    "outcomes:trends": Route("agency", "GET", "outcomes:read"),
     "outcomes:month": Route("agency", "GET", "outcomes:write", sample=lambda cast: {"month": "2026-01"}),
     "outcomes:upload": Route("agency", "GET", "outcomes:write"),
     "outcomes:batch": Route("agency", "GET", "outcomes:read", sample=_batch),

@@ -71,7 +71,8 @@ def line_chart(
         parts.append(f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end">{value:g}{escape(y_suffix)}</text>')
     every = max(1, (n + 7) // 8)
     for i, label in enumerate(labels):
-        if i % every == 0 or i == n - 1:
+        # The last label always shows; a regular one too close before it is dropped so the two never overlap.
+        if (i % every == 0 and (i == n - 1 or n - 1 - i >= every / 2 + 1)) or i == n - 1:
             anchor = "end" if i == n - 1 and n > 1 else ("start" if i == 0 and n > 1 else "middle")
             parts.append(
                 f'<text x="{x_of(i):.1f}" y="{HEIGHT - BOTTOM + 18}" text-anchor="{anchor}">{escape(label)}</text>'
@@ -90,10 +91,12 @@ def line_chart(
             )
     for line, (colour, dash, marker) in zip(lines, PALETTE, strict=False):
         coords = [(x_of(i), y_of(v)) for i, v in enumerate(line.values) if v is not None]
-        if len(coords) > 1:
-            path = " ".join(f"{x:.1f},{y:.1f}" for x, y in coords)
-            dashed = f' stroke-dasharray="{dash}"' if dash else ""
-            parts.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2.5"{dashed}/>')
+        dashed = f' stroke-dasharray="{dash}"' if dash else ""
+        # A month without a value breaks the line: a gap is never drawn as if it had been measured.
+        for run in _runs(line.values):
+            if len(run) > 1:
+                path = " ".join(f"{x_of(i):.1f},{y_of(v):.1f}" for i, v in run)
+                parts.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2.5"{dashed}/>')
         mark_every = max(1, len(coords) // 40)
         for k, (x, y) in enumerate(coords):
             if k % mark_every == 0 or k == len(coords) - 1:
@@ -108,6 +111,17 @@ def line_chart(
         x += 220
     parts.append("</g></svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every interpolated text is escaped above
+
+
+def _runs(values: Sequence[float | None]) -> list[list[tuple[int, float]]]:
+    runs: list[list[tuple[int, float]]] = [[]]
+    for i, value in enumerate(values):
+        if value is None:
+            if runs[-1]:
+                runs.append([])
+            continue
+        runs[-1].append((i, value))
+    return [run for run in runs if run]
 
 
 def _nice(value: float) -> float:

@@ -6,6 +6,7 @@ app_name = "outcomes"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("trends/", views.trends, name="trends"),
     path("months/<str:month>/", views.month_edit, name="month"),
     path("template.csv", views.template_file, name="template"),
     path("upload/", views.upload, name="upload"),

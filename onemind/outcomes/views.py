@@ -19,6 +19,7 @@ from onemind.outcomes import aggregator, selectors, services
 from onemind.outcomes.fields import FIELDS, grouped
 from onemind.outcomes.forms import MonthForm, UploadForm, mapping_from_post, mapping_rows
 from onemind.outcomes.models import OutcomeImport
+from onemind.outcomes.trends import agency_trends
 from onemind.tenancy import roles
 from onemind.tenancy.access import AgencyRequest, agency_view
 
@@ -51,6 +52,16 @@ def index(request: AgencyRequest) -> HttpResponse:
             "imports": selectors.imports_for(agency)[:10],
             "can_write": request.access.can(roles.OUTCOMES_WRITE),
         },
+    )
+
+
+@agency_view(roles.OUTCOMES_READ)
+def trends(request: AgencyRequest) -> HttpResponse:
+    agency = request.access.agency
+    return render(
+        request,
+        "outcomes/trends.html",
+        {"agency": agency, "trends": agency_trends(agency, timezone.localdate()), "fields": FIELDS},
     )
 
 

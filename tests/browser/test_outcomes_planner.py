@@ -82,3 +82,16 @@ def test_the_planner_moves_with_its_assumptions(cast: Cast, page: Any, live_serv
     screenshot("planner")
     page.set_viewport_size({"width": 390, "height": 844})
     screenshot("planner_phone")
+
+
+def test_the_trend_charts(cast: Cast, page: Any, live_server: Any, screenshot: Any) -> None:
+    _months(cast)
+    _roster(cast, sworn=12, cit=3, mhfa=6)
+    login(page, live_server, cast.viewer.email, PASSWORD)
+    page.goto(f"{live_server.url}/agencies/{cast.agency.slug}/outcomes/")
+    page.get_by_role("link", name="Trends: each figure over time, before and after the pledge").click()
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == "Outcome trends"
+    assert page.locator("svg[role=img]").count() == 3
+    assert_accessible(page)
+    screenshot("outcomes_trends")
