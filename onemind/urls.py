@@ -16,6 +16,7 @@ urlpatterns = [
     path("agencies/<slug:agency_slug>/courses/", include("onemind.courses.agency_urls")),
     path("agencies/<slug:agency_slug>/outcomes/", include("onemind.outcomes.urls")),
     path("agencies/<slug:agency_slug>/planner/", include("onemind.planner.urls")),
+    path("campaign/outcomes/", include("onemind.outcomes.campaign_urls")),
     path("campaign/", include("onemind.campaign.urls")),
     path("courses/", include("onemind.courses.urls")),
     path("notifications/", include("onemind.notifications.urls")),

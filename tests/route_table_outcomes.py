@@ -25,6 +25,7 @@ ROUTES = {
     "outcomes:index": Route("agency", "GET", "outcomes:read"),
     "outcomes:template": Route("agency", "GET", "outcomes:read"),
     "outcomes:trends": Route("agency", "GET", "outcomes:read"),
+    "outcomes:grant_report": Route("agency", "GET", "outcomes:read", sample=lambda cast: {"fmt": "pdf"}),
     "outcomes:month": Route("agency", "GET", "outcomes:write", sample=lambda cast: {"month": "2026-01"}),
     "outcomes:upload": Route("agency", "GET", "outcomes:write"),
     "outcomes:batch": Route("agency", "GET", "outcomes:read", sample=_batch),
@@ -38,5 +39,7 @@ ROUTES.update(
     {
         "planner:index": Route("agency", "GET", "dashboard:read"),
         "planner:reserve": Route("agency", "POST", "courses:register", data={}),
+        "outcomes_campaign:overview": Route("campaign"),
+        "outcomes_campaign:research_export": Route("campaign"),
     }
 )

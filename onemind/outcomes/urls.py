@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from onemind.outcomes import views
 
@@ -7,6 +7,7 @@ app_name = "outcomes"
 urlpatterns = [
     path("", views.index, name="index"),
     path("trends/", views.trends, name="trends"),
+    re_path(r"^grant-report\.(?P<fmt>csv|pdf)$", views.grant_report, name="grant_report"),
     path("months/<str:month>/", views.month_edit, name="month"),
     path("template.csv", views.template_file, name="template"),
     path("upload/", views.upload, name="upload"),

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from onemind.imports.reading import FileRejected
 from onemind.lib.spreadsheet import export_response
-from onemind.outcomes import aggregator, selectors, services
+from onemind.outcomes import aggregator, grant, selectors, services
 from onemind.outcomes.fields import FIELDS, grouped
 from onemind.outcomes.forms import MonthForm, UploadForm, mapping_from_post, mapping_rows
 from onemind.outcomes.models import OutcomeImport
@@ -63,6 +63,21 @@ def trends(request: AgencyRequest) -> HttpResponse:
         "outcomes/trends.html",
         {"agency": agency, "trends": agency_trends(agency, timezone.localdate()), "fields": FIELDS},
     )
+
+
+@agency_view(roles.OUTCOMES_READ)
+def grant_report(request: AgencyRequest, fmt: str) -> HttpResponse:
+    agency = request.access.agency
+    quarters, partnerships = grant.grant_quarters(agency, timezone.localdate())
+    name = f"grant-report-{agency.slug}"
+    if fmt == "pdf":
+        pdf = grant.grant_pdf(agency, quarters, partnerships, timezone.localtime())
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+        return response
+    rows = [[q.label, *q.cells] for q in quarters]
+    rows.append(["partnership_agreements_in_force_today", partnerships])
+    return export_response(name, ["quarter", *grant.HEADERS[1:]], rows, "csv")  # type: ignore[return-value]
 
 
 @agency_view(roles.OUTCOMES_WRITE)

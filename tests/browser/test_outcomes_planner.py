@@ -95,3 +95,14 @@ def test_the_trend_charts(cast: Cast, page: Any, live_server: Any, screenshot: A
     assert page.locator("svg[role=img]").count() == 3
     assert_accessible(page)
     screenshot("outcomes_trends")
+
+
+def test_the_campaign_wide_view(cast: Cast, page: Any, live_server: Any, screenshot: Any) -> None:
+    _months(cast)
+    make_month(cast.other_agency, add_months(timezone.localdate().replace(day=1), -2), mh_calls=120, arrest=3)
+    login(page, live_server, cast.staff.email, PASSWORD)
+    page.goto(f"{live_server.url}/campaign/outcomes/?by=state")
+    assert page.locator("h1").inner_text() == "Crisis-response outcomes across the campaign"
+    assert page.get_by_text("fewer than 5").first.is_visible()
+    assert_accessible(page)
+    screenshot("outcomes_campaign")
