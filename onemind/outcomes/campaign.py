@@ -10,8 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Case, Count, Q, Sum, Value, When
+from django.db.models import Case, Count, Q, QuerySet, Sum, Value, When
 from django_scopes import scopes_disabled
 
 from onemind.campaign.figures import FEWER_THAN, suppress_column
@@ -98,7 +99,7 @@ class Row:
         return [self.shown.get(f.name, 0) for f in FIELDS]
 
 
-def _base(f: Filters):  # type: ignore[no-untyped-def]
+def _base(f: Filters) -> QuerySet[OutcomeMonth]:
     rows = OutcomeMonth.objects.filter(status=OutcomeMonth.Status.COLLECTED, month__gte=f.first, month__lte=f.last)
     if f.state:
         rows = rows.filter(agency__state=f.state)
@@ -169,12 +170,13 @@ def _pledged(dimension: str, f: Filters) -> dict[str, int]:
 def research_rows(f: Filters) -> Sequence[Sequence[object]]:
     """State × month aggregates for researchers, suppressed like the page (aggregates only)."""
     with scopes_disabled():
-        raw = list(
-            _base(f)
+        raw: list[dict[str, Any]] = [
+            dict(item)
+            for item in _base(f)
             .values("agency__state", "month")
             .annotate(agencies=Count("agency_id", distinct=True), **_sums())
             .order_by("agency__state", "month")
-        )
+        ]
     out = []
     for item in raw:
         cells = [

@@ -48,7 +48,9 @@ def period(label: str, rows: Sequence[OutcomeMonth]) -> Period:
     for f in FIELDS:
         if not f.per_call:
             continue
-        pairs = [(getattr(r, f.name), r.mh_calls) for r in collected if getattr(r, f.name) is not None]
+        pairs: list[tuple[int, int]] = [
+            (getattr(r, f.name), r.mh_calls or 0) for r in collected if getattr(r, f.name) is not None
+        ]
         rates[f.name] = per_100(sum(c for c, _ in pairs), sum(n for _, n in pairs)) if pairs else None
     return Period(label, len(collected), sum(r.mh_calls or 0 for r in collected), rates)
 

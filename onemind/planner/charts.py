@@ -39,7 +39,7 @@ def projection_chart(plan: Projection) -> SafeString:
 
 
 def projection_rows(plan: Projection) -> list[tuple[str, ...]]:
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for m in plan.months:
         rows.append(
             (

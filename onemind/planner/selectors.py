@@ -10,10 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from fractions import Fraction
 
-from onemind.compliance.engine import CIT, MHFA, AgencyResult, evaluate
+from onemind.compliance.engine import CIT, MHFA, AgencyResult, Person, evaluate
 from onemind.compliance.loader import load_agency
 from onemind.lib.dates import add_months
 from onemind.planner.projection import Start, month_index
@@ -51,7 +52,7 @@ class PlannerInputs:
     candidates: dict[str, list[str]]
 
 
-def _sworn_on(people: tuple, day: dt.date) -> int:  # type: ignore[type-arg]
+def _sworn_on(people: Sequence[Person], day: dt.date) -> int:
     return sum(
         1
         for p in people
@@ -61,7 +62,7 @@ def _sworn_on(people: tuple, day: dt.date) -> int:  # type: ignore[type-arg]
     )
 
 
-def roster_rates(people: tuple, today: dt.date, window_months: int) -> RosterRates:  # type: ignore[type-arg]
+def roster_rates(people: Sequence[Person], today: dt.date, window_months: int) -> RosterRates:
     """Sworn hires and separations in the last ``window_months``, and the average of the sworn headcount at the
     window's start and today (the attrition rate's denominator)."""
     since = add_months(today, -window_months)

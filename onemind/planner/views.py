@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from onemind.courses import services as course_services
-from onemind.courses.selectors import SessionFilters, agency_point, find_sessions, session_by_public_id
+from onemind.courses.selectors import Found, SessionFilters, agency_point, find_sessions, session_by_public_id
 from onemind.lib.dates import add_months
 from onemind.planner import projection as method
 from onemind.planner.charts import projection_chart, projection_rows
@@ -82,7 +82,7 @@ def index(request: AgencyRequest) -> HttpResponse:
 
 def _sessions_and_people(
     request: AgencyRequest, candidates: dict[str, list[str]], radius: int, plan: method.Projection
-) -> tuple[dict[str, list], dict[str, list[Person]]]:  # type: ignore[type-arg]
+) -> tuple[dict[str, list[Found]], dict[str, list[Person]]]:
     agency = request.access.agency
     origin = agency_point(agency)
     until = add_months(plan.start.deadline, 12)
