@@ -144,9 +144,29 @@ def _remembered(agency: Agency) -> dict[str, Any]:
     return dict(row.mapping) if row else {}
 
 
+PENDING_FOR = dt.timedelta(days=1)
+
+
+def discard_stale_uploads(agency: Agency) -> int:
+    """Delete call exports whose mapping was never confirmed within a day: no call file is kept longer."""
+    stale = list(
+        OutcomeImport.objects.filter(
+            agency=agency, status=OutcomeImport.Status.MAPPING, created_at__lt=timezone.now() - PENDING_FOR
+        )
+    )
+    for batch in stale:
+        _delete_pending(batch.pending_file)
+    OutcomeImport.objects.filter(pk__in=[b.pk for b in stale]).update(
+        status=OutcomeImport.Status.DISCARDED, pending_file=""
+    )
+    return len(stale)
+
+
 def start_call_export(*, actor: Any, agency: Agency, file_name: str, chunks: Iterable[bytes]) -> OutcomeImport:
     """Read a call-level export's values. When the agency's remembered mapping covers them all, the monthly
-    figures are computed at once and the file deleted; otherwise the file waits (privately) for the mapping."""
+    figures are computed at once and the file deleted; otherwise the file waits (privately, for a day at most)
+    for the mapping."""
+    discard_stale_uploads(agency)
     name, path = _write_upload(file_name, chunks)
     try:
         table = _read(path, file_name)

@@ -220,3 +220,19 @@ def test_a_file_that_is_not_an_export_is_refused_with_the_reason(cast: Cast, tmp
     assert "No contact id column" in response.content.decode()
     pending = tmp_path / "private" / "outcome-exports"
     assert not pending.exists() or not any(pending.iterdir())
+
+
+@pytest.mark.django_db
+def test_an_unconfirmed_export_is_deleted_after_a_day(cast: Cast, settings: Any) -> None:
+    path = shared_file(SEATTLE)
+    _upload(cast, path)
+    first = _batch(cast)
+    stored = Path(settings.PRIVATE_FILES_DIR) / "outcome-exports" / first.pending_file
+    assert stored.exists()
+    with scopes_disabled():
+        OutcomeImport.objects.filter(pk=first.pk).update(created_at=first.created_at - dt.timedelta(days=2))
+    _upload(cast, path)
+    with scopes_disabled():
+        first.refresh_from_db()
+    assert first.status == OutcomeImport.Status.DISCARDED and first.pending_file == ""
+    assert not stored.exists()
