@@ -93,7 +93,8 @@ def _sessions_and_people(
         )
         sessions[course] = found[:SESSIONS_PER_COURSE]
     people: dict[str, list[Person]] = {c: [] for c in COURSES}
-    if request.access.can(roles.COURSES_REGISTER):
+    # Names only for whoever may both see personnel and register them.
+    if request.access.sees_personnel and request.access.can(roles.COURSES_REGISTER):
         ids = {int(i) for ids in candidates.values() for i in ids if str(i).isdigit()}
         rows = (
             Person.objects.filter(agency=agency, pk__in=ids)
