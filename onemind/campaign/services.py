@@ -8,9 +8,15 @@ from onemind.accounts.models import User
 from onemind.audit.services import log_action, snapshot
 from onemind.campaign.models import SyllabusEvidence
 from onemind.lib.uploads import delete_private_upload
+from onemind.pledges.models import RuleEdition
+from onemind.tenancy.changes import agencies_changed
 from onemind.training.models import CourseType
 
+# Rows every agency's figures are judged by: saving one changes every agency's figures.
+RULES_MODELS: tuple[type[models.Model], ...] = (RuleEdition, CourseType)
 
+
+@transaction.atomic
 def save_reference(*, actor: User, instance: models.Model, action: str) -> models.Model:
     """Save an edited or new reference row (edition, course type, resource, announcement) and audit it."""
     before = None
@@ -18,6 +24,8 @@ def save_reference(*, actor: User, instance: models.Model, action: str) -> model
         before = snapshot(type(instance)._default_manager.filter(pk=instance.pk).first())
     instance.save()
     log_action(actor=actor, action=action, obj=instance, before=before, after=snapshot(instance))
+    if isinstance(instance, RULES_MODELS):
+        agencies_changed()
     return instance
 
 

@@ -12,7 +12,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from django.core.cache import cache
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 
@@ -34,7 +33,7 @@ from onemind.compliance.engine import (
     scope_on,
 )
 from onemind.compliance.engine_people import certificate_from_history, compile_courses
-from onemind.compliance.history import HistoryPoint, cached_history, point_from
+from onemind.compliance.history import HistoryPoint, compute_history, point_from
 from onemind.compliance.loader import (
     CHUNK_AGENCIES,
     AgencyData,
@@ -44,7 +43,6 @@ from onemind.compliance.loader import (
     load_agency,
     load_campaign,
 )
-from onemind.compliance.stamp import dashboard_stamp
 from onemind.tenancy.models import Agency
 
 NEW_HIRE_DAYS = 365
@@ -197,32 +195,12 @@ class Dashboard:
         return f"{days} days"
 
 
-# A backstop for bulk writes that skip the DataVersion bump (see models.DataVersion).
-DASHBOARD_CACHE_SECONDS = 5 * 60
-# Bump when the cached Dashboard's shape or the rendered page changes, so old entries are never read back.
-CACHE_GENERATION = "v2"
+def agency_dashboard(agency: Agency, on: dt.date, *, today: dt.date, show_names: bool) -> Dashboard:
+    """The dashboard on ``on``, computed now: about ten queries whatever the roster's size.
 
-
-def dashboard_key(agency: Agency, on: dt.date, *, today: dt.date, show_names: bool, stamp: str | None = None) -> str:
-    """The cache key of one agency's dashboard on ``on``: one query (stamp.py), whatever the roster's size."""
-    stamp = dashboard_stamp(agency) if stamp is None else stamp
-    return f"onemind:dashboard:{CACHE_GENERATION}:{agency.pk}:{on}:{int(show_names)}:{today}:{stamp}"
-
-
-def agency_dashboard(
-    agency: Agency, on: dt.date, *, today: dt.date, show_names: bool, key: str | None = None
-) -> Dashboard:
-    """The dashboard on ``on``: one query when cached, about ten when not, whatever the roster's size.
-
-    ``today`` is part of the key: strategies 1 and 2 are judged by what is in force today.
+    ``today`` matters: strategies 1 and 2 are judged by what is in force today.
     """
-    key = key or dashboard_key(agency, on, today=today, show_names=show_names)
-    board: Dashboard | None = cache.get(key)
-    if board is None:
-        board = _compute_dashboard(agency, on, today, show_names, current_pledge_row(agency), course_catalog())
-        cache.set(key, board, DASHBOARD_CACHE_SECONDS)
-    board.agency, board.today = agency, today
-    return board
+    return _compute_dashboard(agency, on, today, show_names, current_pledge_row(agency), course_catalog())
 
 
 def _compute_dashboard(
@@ -239,7 +217,8 @@ def _compute_dashboard(
         replace(_panel(s, data.edition), result=t) for s, t in zip(full.strategies, result.strategies, strict=True)
     ]
     evaluated = time.perf_counter()
-    history = cached_history(data, month_ends(data, on), current=point_from(result))
+    dates = month_ends(data, on)
+    history = [*compute_history(data, dates[:-1]), point_from(result)]  # the last date is ``on``, judged above
     lists, coverage = _people_pass(records, on, data.edition)
     done = time.perf_counter()
     return Dashboard(
@@ -261,7 +240,7 @@ def _compute_dashboard(
 
 
 def _trimmed(result: AgencyResult) -> AgencyResult:
-    """The result with its per-person lists cut to what a page shows: a cached board stays small to unpickle."""
+    """The result with its per-person lists cut to what a page shows."""
     strategies = tuple(
         replace(s, missing=s.missing[:MAX_NAMES], expiring=s.expiring[:MAX_NAMES], due=s.due[:MAX_NAMES])
         for s in result.strategies

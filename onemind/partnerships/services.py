@@ -13,6 +13,7 @@ from onemind.accounts.services import invite_member
 from onemind.audit.services import log_action, log_change, snapshot
 from onemind.lib.uploads import delete_private_upload
 from onemind.partnerships.models import JointActivity, PartnerOrganization, Partnership, PartnershipLiaison
+from onemind.tenancy.changes import agency_changed
 from onemind.tenancy.models import Agency, Membership
 from onemind.tenancy.roles import Role
 
@@ -20,6 +21,7 @@ from onemind.tenancy.roles import Role
 TERMS = ("organization_id", "agreement_type", "agency_signed_on", "effective_on", "ends_on", "document")
 
 
+@transaction.atomic
 def create_organization(*, actor: User, agency: Agency, **fields: Any) -> PartnerOrganization:
     organization = PartnerOrganization.objects.create(agency=agency, **fields)
     log_action(
@@ -29,9 +31,11 @@ def create_organization(*, actor: User, agency: Agency, **fields: Any) -> Partne
         agency=agency,
         after=snapshot(organization),
     )
+    agency_changed(agency)
     return organization
 
 
+@transaction.atomic
 def update_organization(*, actor: User, organization: PartnerOrganization, **fields: Any) -> PartnerOrganization:
     before = snapshot(organization)
     for name, value in fields.items():
@@ -44,9 +48,11 @@ def update_organization(*, actor: User, organization: PartnerOrganization, **fie
         before=before,
         agency=organization.agency,
     )
+    agency_changed(organization.agency_id)
     return organization
 
 
+@transaction.atomic
 def create_partnership(*, actor: User, agency: Agency, organization: PartnerOrganization, **fields: Any) -> Partnership:
     if organization.agency_id != agency.pk:
         raise ValidationError("That organization belongs to another agency.")
@@ -58,9 +64,11 @@ def create_partnership(*, actor: User, agency: Agency, organization: PartnerOrga
         agency=agency,
         after=snapshot(partnership),
     )
+    agency_changed(agency)
     return partnership
 
 
+@transaction.atomic
 def update_partnership(*, actor: User, partnership: Partnership, **fields: Any) -> Partnership:
     before = snapshot(partnership)
     old_document = partnership.document
@@ -76,9 +84,11 @@ def update_partnership(*, actor: User, partnership: Partnership, **fields: Any) 
     log_change(
         actor=actor, action="partnerships.agreement_updated", obj=partnership, before=before, agency=partnership.agency
     )
+    agency_changed(partnership.agency_id)
     return partnership
 
 
+@transaction.atomic
 def remove_document(*, actor: User, partnership: Partnership) -> None:
     """Take the agreement and any counter-signed copy off file; a submission relying on them cannot be verified."""
     before = snapshot(partnership)
@@ -90,6 +100,7 @@ def remove_document(*, actor: User, partnership: Partnership) -> None:
     log_change(
         actor=actor, action="partnerships.document_removed", obj=partnership, before=before, agency=partnership.agency
     )
+    agency_changed(partnership.agency_id)
 
 
 def _delete_all(names: list[str]) -> None:
@@ -97,6 +108,7 @@ def _delete_all(names: list[str]) -> None:
         delete_private_upload(name)
 
 
+@transaction.atomic
 def log_activity(*, actor: User, partnership: Partnership, **fields: Any) -> JointActivity:
     activity = JointActivity.objects.create(
         agency=partnership.agency, partnership=partnership, created_by=actor, **fields
@@ -108,6 +120,7 @@ def log_activity(*, actor: User, partnership: Partnership, **fields: Any) -> Joi
         agency=partnership.agency,
         after=snapshot(activity),
     )
+    agency_changed(partnership.agency_id)
     return activity
 
 
@@ -137,19 +150,23 @@ def invite_liaison(*, actor: User, partnership: Partnership, email: str, name: s
         partnership.partner_liaison_name = name
     partnership.save(update_fields=["partner_liaison_email", "partner_liaison_name", "updated_at"])
     log_change(actor=actor, action="partnerships.liaison_linked", obj=partnership, before=before, agency=agency)
+    agency_changed(agency)
     if member is not None:
         return None
     _invitation, raw_link = invite_member(actor=actor, agency=agency, email=email, role=Role.PARTNER_LIAISON)
     return raw_link
 
 
+@transaction.atomic
 def bind_liaison(*, user: User, partnership: Partnership) -> None:
     """The invited person opened the partnership: tie the e-mail link to their account."""
     PartnershipLiaison.objects.filter(partnership=partnership, user__isnull=True, email__iexact=user.email).update(
         user=user
     )
+    agency_changed(partnership.agency_id)
 
 
+@transaction.atomic
 def answer_partnership(*, actor: User, partnership: Partnership, confirm: bool, note: str) -> Partnership:
     """The partner liaison confirms (co-signs) or disputes the agreement as recorded by the agency."""
     before = snapshot(partnership)
@@ -165,9 +182,11 @@ def answer_partnership(*, actor: User, partnership: Partnership, confirm: bool, 
         agency=partnership.agency,
         reason=note,
     )
+    agency_changed(partnership.agency_id)
     return partnership
 
 
+@transaction.atomic
 def attach_countersigned(*, actor: User, partnership: Partnership, stored_name: str, signed_on: Any) -> Partnership:
     before = snapshot(partnership)
     old = partnership.countersigned_document
@@ -184,6 +203,7 @@ def attach_countersigned(*, actor: User, partnership: Partnership, stored_name: 
         before=before,
         agency=partnership.agency,
     )
+    agency_changed(partnership.agency_id)
     return partnership
 
 

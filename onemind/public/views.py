@@ -12,7 +12,6 @@ from onemind.lib.ori import postal_state
 from onemind.lib.spreadsheet import export_response
 from onemind.public.models import Resource
 from onemind.public.selectors import (
-    campaign_figures,
     pledged_agencies,
     pledged_states,
     public_pledge,
@@ -25,8 +24,8 @@ def landing(request: HttpRequest) -> HttpResponse:
         request,
         "public/landing.html",
         {
-            "figures": campaign_figures(),
-            "people": public_figures().people,
+            # The same figures as the campaign in numbers (one computation, one definition of each count).
+            "figures": public_figures(),
             "resources": Resource.objects.filter(is_published=True)[:8],
         },
     )

@@ -12,6 +12,7 @@ from django.utils import timezone
 from onemind.accounts.models import User
 from onemind.accounts.services import create_user_account
 from onemind.audit.services import log_action, snapshot
+from onemind.tenancy.changes import agency_changed
 from onemind.tenancy.models import AccessRequest, Agency, Membership, StaffAccessGrant, unique_agency_slug
 from onemind.tenancy.roles import Role
 
@@ -43,6 +44,7 @@ def create_agency(*, actor: User | None, **fields: Any) -> Agency:
     except IntegrityError as exc:
         raise ValidationError({"ori": "An agency with this ORI is already registered; find it by ORI."}) from exc
     log_action(actor=actor, action="agency.created", obj=agency, agency=agency, after=snapshot(agency))
+    agency_changed(agency)
     return agency
 
 
@@ -91,6 +93,7 @@ def decide_access_request(*, actor: User, access_request: AccessRequest, approve
     )
 
 
+@transaction.atomic
 def update_agency_profile(*, actor: User, agency: Agency, **fields: Any) -> Agency:
     # Read "before" from the database: a bound ModelForm has already copied the new values onto `agency`.
     before = snapshot(Agency.objects.get(pk=agency.pk))
@@ -99,6 +102,7 @@ def update_agency_profile(*, actor: User, agency: Agency, **fields: Any) -> Agen
     agency.full_clean()
     agency.save()
     log_action(actor=actor, action="agency.updated", obj=agency, agency=agency, before=before, after=snapshot(agency))
+    agency_changed(agency)
     return agency
 
 
