@@ -44,7 +44,6 @@ def create_agency(*, actor: User | None, **fields: Any) -> Agency:
     except IntegrityError as exc:
         raise ValidationError({"ori": "An agency with this ORI is already registered; find it by ORI."}) from exc
     log_action(actor=actor, action="agency.created", obj=agency, agency=agency, after=snapshot(agency))
-    agency_changed(agency)
     return agency
 
 
