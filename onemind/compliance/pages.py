@@ -28,7 +28,12 @@ KEEP_SECONDS = 24 * 60 * 60
 
 
 def render_body(board: Dashboard, *, staff_view: bool) -> str:
-    context = {"agency": board.agency, "board": board, "chart": history_svg(board.history), "staff_view": staff_view}
+    context = {
+        "agency": board.agency,
+        "board": board,
+        "chart": history_svg(board.history, board.edition),
+        "staff_view": staff_view,
+    }
     return render_to_string("compliance/_dashboard_body.html", context)
 
 
