@@ -457,13 +457,15 @@ def _invite_liaison(w: World) -> None:
     invite_liaison(actor=w.cast.admin, partnership=w.partnership, email="partner@example.org", name="Dr. New")
 
 
-@scenario("partnerships.bind_liaison")
-def _bind_liaison(w: World) -> None:
-    from onemind.partnerships.services import bind_liaison, invite_liaison
+@scenario("partnerships.bind_liaison_links")
+def _bind_liaison_links(w: World) -> None:
+    from onemind.accounts.models import Invitation
+    from onemind.partnerships.services import bind_liaison_links, invite_liaison
 
-    invite_liaison(actor=w.cast.admin, partnership=w.partnership, email=w.cast.liaison.email)
+    invite_liaison(actor=w.cast.admin, partnership=w.partnership, email="new-partner@example.org")
+    invitation = Invitation.objects.get(agency=w.agency, email="new-partner@example.org")
     refresh_views(w)
-    bind_liaison(user=w.cast.liaison, partnership=w.partnership)
+    bind_liaison_links(invitation=invitation, user=w.cast.liaison)
 
 
 @scenario("partnerships.answer_partnership")
@@ -513,7 +515,7 @@ def _add_version(w: World) -> None:
 def _update_version(w: World) -> None:
     from onemind.policies.services import update_version
 
-    update_version(actor=w.cast.admin, version=_version(w), effective_on=dt.date(2026, 7, 1))
+    update_version(actor=w.cast.admin, policy_version=_version(w), effective_on=dt.date(2026, 7, 1))
 
 
 @scenario("policies.record_checklist")
