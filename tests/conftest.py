@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,7 +18,8 @@ from onemind.tenancy.models import Agency, Membership
 from onemind.tenancy.roles import Role
 
 PASSWORD = "correct-horse-battery-42"
-SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+# ONEMIND_SHARED_DATA points elsewhere when the repository is checked out away from ../shared.
+SHARED_DATA = Path(os.environ.get("ONEMIND_SHARED_DATA") or Path(__file__).resolve().parents[1].parent / "shared" / "data")
 
 
 def shared_file(relative: str) -> Path:

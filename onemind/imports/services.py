@@ -27,9 +27,10 @@ from django_scopes import scope
 from onemind.audit.services import log_action
 from onemind.imports import planning
 from onemind.imports.fastwrite import delete_rows, insert_rows
-from onemind.imports.mapping import header_signature, suggest_mapping
+from onemind.imports.mapping import header_signature, suggest_kind, suggest_mapping
 from onemind.imports.models import ImportBatch, ImportChange, ImportKind, MappingPreset
-from onemind.imports.reading import MAX_FILE_BYTES, FileRejected, Table, read_table
+from onemind.imports.reading import MAX_FILE_BYTES, FileRejected, Table, profile, read_table
+from onemind.imports.validation import DEFAULT_SWORN_RANKS
 from onemind.roster.models import Exemption, Person, PersonEvent, PersonStatus
 from onemind.tenancy.models import Agency
 from onemind.training.models import TrainingRecord
@@ -79,8 +80,13 @@ def _store(name: str, chunks: Iterable[bytes]) -> tuple[str, int, str]:
 
 
 def read_batch_table(batch: ImportBatch) -> Table:
-    """The stored file as a table, without the ignored unnamed first column (its headers match batch.headers)."""
-    table = read_table(batch_path(batch), batch.file_name)
+    """The stored file as a table of the mapped (and filtered-on) columns, rows kept by the batch's filters.
+
+    The ignored unnamed first column is dropped, so the headers are a subset of batch.headers.
+    """
+    filters = [(str(c), str(val)) for c, val in batch.options.get("filters", []) if c in batch.headers]
+    keep = {h for h, f in batch.mapping.items() if f} | {c for c, _ in filters}
+    table = read_table(batch_path(batch), batch.file_name, keep=keep, where=filters)
     if table.ignored_columns:
         table.headers = [h for i, h in enumerate(table.headers) if i not in table.ignored_columns]
         table.rows = [[c for i, c in enumerate(r) if i not in table.ignored_columns] for r in table.rows]
@@ -88,31 +94,32 @@ def read_batch_table(batch: ImportBatch) -> Table:
 
 
 def create_batch(
-    *, actor: Any, agency: Agency, kind: str, name: str, chunks: Iterable[bytes], options: dict[str, Any] | None = None
+    *,
+    actor: Any,
+    agency: Agency,
+    kind: str,
+    name: str,
+    chunks: Iterable[bytes],
+    options: dict[str, Any] | None = None,
+    read_now: bool = True,
 ) -> ImportBatch:
-    """Store an uploaded file and read its header; raises FileRejected (and keeps nothing) for unusable files."""
+    """Store an uploaded file and read its header (now, or by the worker with ``read_now=False``).
+
+    ``kind`` "" lets the columns choose (roster, update-only or training). Raises FileRejected, keeping nothing,
+    for a file refused while reading now; a file the worker refuses ends as a failed batch, its file removed.
+    """
     stored, size, sha = _store(name, chunks)
-    try:
-        table = read_table(storage_dir() / stored, name)
-    except FileRejected:
-        (storage_dir() / stored).unlink(missing_ok=True)
-        raise
-    headers = [h for i, h in enumerate(table.headers) if i not in table.ignored_columns]
-    preset = MappingPreset.objects.filter(agency=agency, kind=kind, signature=header_signature(headers)).first()
-    mapping = preset.mapping if preset else suggest_mapping(kind, headers)
-    merged_options = {**(preset.options if preset else {}), **(options or {})}
     batch = ImportBatch.objects.create(
         agency=agency,
         kind=kind,
+        status=ImportBatch.Status.READ_QUEUED,
         file_name=name[:200],
         stored_name=stored,
         file_size=size,
         file_sha256=sha,
-        headers=headers,
-        mapping={h: mapping.get(h, "") for h in headers},
-        options=merged_options,
-        notes=table.notes,
-        rows_total=len(table.rows) + len(table.blank_rows),
+        options=dict(options or {}),
+        phase="Reading the file",
+        heartbeat_at=timezone.now(),
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     log_action(
@@ -120,9 +127,57 @@ def create_batch(
         action="imports.file_uploaded",
         obj=batch,
         agency=agency,
-        after={"file": batch.file_name, "kind": kind, "rows": batch.rows_total, "sha256": sha},
+        after={"file": batch.file_name, "kind": kind or "(from the columns)", "sha256": sha},
     )
+    if read_now:
+        read_header(batch)
+        if batch.status == ImportBatch.Status.FAILED:
+            batch.delete()
+            raise FileRejected(batch.message)
+        return batch
+    from onemind.imports.tasks import read_import
+
+    _enqueue_on_commit(batch, read_import, batch.pk)
     return batch
+
+
+def read_header(batch: ImportBatch) -> ImportBatch:
+    """Read the headers, sample values and row count; choose the kind and suggest the mapping."""
+    try:
+        found = profile(batch_path(batch), batch.file_name)
+    except FileRejected as exc:
+        batch_path(batch).unlink(missing_ok=True)
+        return _fail(batch, str(exc))
+    notes = list(found.notes)
+    kind = batch.kind
+    if not kind:
+        kind, why = suggest_kind(found.headers, found.filled, found.rows)
+        notes.append(f"Read as: {ImportKind(kind).label}, because {why}. Upload it again to choose another kind.")
+    preset = MappingPreset.objects.filter(
+        agency=batch.agency, kind=kind, signature=header_signature(found.headers)
+    ).first()
+    mapping = preset.mapping if preset else suggest_mapping(kind, found.headers, found.samples)
+    options = {**default_options(kind, mapping), **(preset.options if preset else {}), **batch.options}
+    batch.kind = kind
+    batch.headers = found.headers
+    batch.samples = {h: values[:3] for h, values in found.samples.items()}
+    batch.mapping = {h: mapping.get(h, "") for h in found.headers}
+    batch.options = options
+    batch.notes = notes
+    batch.rows_total = found.rows
+    batch.status = ImportBatch.Status.UPLOADED
+    batch.phase = ""
+    batch.save()
+    return batch
+
+
+def default_options(kind: str, mapping: dict[str, str]) -> dict[str, Any]:
+    """The options a file starts with: with neither a sworn nor a rank column, every person counts as sworn."""
+    if kind != ImportKind.ROSTER:
+        return {}
+    chosen = set(mapping.values())
+    rule = "ranks" if "rank" in chosen or "sworn" in chosen else "all"
+    return {"sworn_default": rule, "sworn_ranks": list(DEFAULT_SWORN_RANKS)}
 
 
 def save_mapping(*, actor: Any, batch: ImportBatch, mapping: dict[str, str], options: dict[str, Any]) -> ImportBatch:
@@ -144,7 +199,7 @@ def save_mapping(*, actor: Any, batch: ImportBatch, mapping: dict[str, str], opt
 
 def _preset_options(options: dict[str, Any]) -> dict[str, Any]:
     # One-off choices (which people to separate, confirmations) are not remembered for the next file.
-    keep = ("sworn_default", "sworn_ranks", "course_code", "match_by_name")
+    keep = ("sworn_default", "sworn_ranks", "course_code", "match_by_name", "filters")
     return {k: options[k] for k in keep if k in options}
 
 
@@ -205,7 +260,7 @@ def _counting(rows: Iterable[Any], report: Any, every: int = WRITE_CHUNK) -> Ite
 
 def make_plan(batch: ImportBatch, *, progress: planning.Progress | None = None) -> planning.Plan:
     table = read_batch_table(batch)
-    plan_fn = planning.plan_roster if batch.kind == ImportKind.ROSTER else planning.plan_training
+    plan_fn = planning.PLANNERS[batch.kind]
     return plan_fn(batch.agency, table, batch.mapping, batch.options, today=timezone.localdate(), progress=progress)
 
 
@@ -222,6 +277,7 @@ def _write_changes(batch: ImportBatch, plan: planning.Plan, *, applied: bool, pr
             "errors": item.errors,
             "version_after": item.values.get("_version_after"),
             "applied": applied,
+            "matched_by": item.matched_by,
         }
         for item in plan.items
         if item.action != "unchanged"
@@ -270,7 +326,7 @@ def run_preview(batch: ImportBatch) -> ImportBatch:
         _write_changes(batch, plan, applied=False)
         batch.counts = plan.counts
         batch.preview_digest = plan.digest
-        batch.notes = plan.notes
+        batch.notes = [*plan.notes, plan.matched_note()] if plan.matched_note() else plan.notes
         batch.status = ImportBatch.Status.PREVIEWED
         batch.rows_done = batch.rows_total
         batch.phase = ""

@@ -15,6 +15,13 @@ def _batch(batch_id: int) -> ImportBatch:
 
 
 @task()
+def read_import(batch_id: int) -> None:
+    batch = _batch(batch_id)
+    with scope(agency=batch.agency):
+        services.read_header(batch)
+
+
+@task()
 def preview_import(batch_id: int) -> None:
     batch = _batch(batch_id)
     with scope(agency=batch.agency):
