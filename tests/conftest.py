@@ -19,7 +19,9 @@ from onemind.tenancy.roles import Role
 
 PASSWORD = "correct-horse-battery-42"
 # ONEMIND_SHARED_DATA points elsewhere when the repository is checked out away from ../shared.
-SHARED_DATA = Path(os.environ.get("ONEMIND_SHARED_DATA") or Path(__file__).resolve().parents[1].parent / "shared" / "data")
+SHARED_DATA = Path(
+    os.environ.get("ONEMIND_SHARED_DATA") or Path(__file__).resolve().parents[1].parent / "shared" / "data"
+)
 
 
 def shared_file(relative: str) -> Path:

@@ -106,7 +106,9 @@ class Matcher:
             if len(same) == 1:
                 return Found(same[0], ANONYMOUS if anonymous else NAME_HIRE)
             if len(same) > 1:
-                return Found(problem=("last_name", f"The name and hire date fit {len(same)} people: {_described(same)}."))
+                return Found(
+                    problem=("last_name", f"The name and hire date fit {len(same)} people: {_described(same)}.")
+                )
         if self.names_alone and last:
             same = [p for p in self.by_name.get((last, first), ()) if eligible(p)]
             if len(same) == 1:

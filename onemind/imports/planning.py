@@ -355,9 +355,7 @@ def _claim(row: Row, found: Found, claimed: dict[int, int]) -> dict[str, Any] | 
 
 def _unidentified(row: Row) -> str:
     if row.values.get("last_name") or row.values.get("first_name"):
-        return (
-            "No employee number, badge number or hire date: a name alone cannot tell this person from a namesake."
-        )
+        return "No employee number, badge number or hire date: a name alone cannot tell this person from a namesake."
     return "No name and no employee or badge number (a redacted or incomplete row)."
 
 
@@ -376,9 +374,7 @@ def plan_roster(
     today: dt.date,
     progress: Progress | None = None,
 ) -> Plan:
-    rows = _parse_all(
-        table, mapping, today=today, model=Person, progress=progress, hire_ahead=v.MAX_FUTURE_HIRE_DAYS
-    )
+    rows = _parse_all(table, mapping, today=today, model=Person, progress=progress, hire_ahead=v.MAX_FUTURE_HIRE_DAYS)
     _flag_duplicate_employee_numbers(rows)
     people = _existing_people(agency)
     matcher = Matcher(people)
@@ -440,9 +436,7 @@ def plan_update(
     progress: Progress | None = None,
 ) -> Plan:
     """A separations or transfers list: it changes the people it finds and creates nobody."""
-    rows = _parse_all(
-        table, mapping, today=today, model=Person, progress=progress, hire_ahead=v.MAX_FUTURE_HIRE_DAYS
-    )
+    rows = _parse_all(table, mapping, today=today, model=Person, progress=progress, hire_ahead=v.MAX_FUTURE_HIRE_DAYS)
     _flag_duplicate_employee_numbers(rows)
     matcher = Matcher(_existing_people(agency))
     separations = "separation_date" in mapping.values()

@@ -352,4 +352,3 @@ def _to_table(
             f"Only the rows where {shown} are imported: {len(table.rows):,} of {table.rows_in_file:,} rows kept."
         )
     return table
-

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import logging
 import os
 import uuid
 from collections.abc import Iterable
@@ -35,14 +36,17 @@ from onemind.roster.models import Exemption, Person, PersonEvent, PersonStatus
 from onemind.tenancy.models import Agency
 from onemind.training.models import TrainingRecord
 
-# Files up to this many rows are previewed during the request; larger ones in the background.
-INLINE_PREVIEW_ROWS = 2000
 # Undos of up to this many changes run during the request; larger ones in the background, like apply.
 INLINE_UNDO_CHANGES = 2000
+# Undoing more changes than this asks the coordinator to confirm first.
+UNDO_CONFIRM_CHANGES = 500
 STALE_AFTER = dt.timedelta(minutes=10)
 WRITE_CHUNK = 1000
 TRANSFER_FIELDS = ("unit", "shift", "district")
 DATE_FIELDS = {"hire_date", "separation_date", "completed_on"}
+
+
+logger = logging.getLogger(__name__)
 
 
 class ImportRefused(ValueError):
@@ -152,7 +156,11 @@ def read_header(batch: ImportBatch) -> ImportBatch:
     kind = batch.kind
     if not kind:
         kind, why = suggest_kind(found.headers, found.filled, found.rows)
-        notes.append(f"Read as: {ImportKind(kind).label}, because {why}. Upload it again to choose another kind.")
+        batch.options = {
+            **batch.options,
+            "kind_note": f"Read as: {ImportKind(kind).label}, because {why}. Upload it again to choose another kind.",
+        }
+        notes.append(batch.options["kind_note"])
     preset = MappingPreset.objects.filter(
         agency=batch.agency, kind=kind, signature=header_signature(found.headers)
     ).first()
@@ -287,9 +295,9 @@ def _write_changes(batch: ImportBatch, plan: planning.Plan, *, applied: bool, pr
     insert_rows(ImportChange, rows, batch_size=2000)
 
 
-def request_preview(*, actor: Any, batch: ImportBatch) -> ImportBatch:
-    """Preview now for small files; queue it for the worker for large ones."""
-    if batch.rows_total <= INLINE_PREVIEW_ROWS:
+def request_preview(*, actor: Any, batch: ImportBatch, inline: bool = False) -> ImportBatch:
+    """Queue the preview for the worker (the web never parses a file); ``inline`` runs it now (command line)."""
+    if inline:
         return run_preview(batch)
     batch.status = ImportBatch.Status.PREVIEW_QUEUED
     batch.rows_done = 0
@@ -317,22 +325,40 @@ def run_preview(batch: ImportBatch) -> ImportBatch:
     batch.phase = "Checking rows"
     batch.heartbeat_at = timezone.now()
     batch.save(update_fields=["status", "rows_done", "phase", "heartbeat_at"])
+    state = records_state(batch)
     try:
         plan = make_plan(batch, progress=_progress(batch, "Checking rows"))
     except FileRejected as exc:
         return _fail(batch, str(exc))
+    except Exception:
+        logger.exception("preview of import batch %s failed", batch.pk)
+        return _fail(batch, "The file could not be checked because of an unexpected error. Upload it again.")
     with transaction.atomic():
         ImportChange.objects.filter(batch=batch).delete()
         _write_changes(batch, plan, applied=False)
         batch.counts = plan.counts
         batch.preview_digest = plan.digest
-        batch.notes = [*plan.notes, plan.matched_note()] if plan.matched_note() else plan.notes
+        kind_note = [batch.options["kind_note"]] if batch.options.get("kind_note") else []
+        batch.notes = [*kind_note, *plan.notes, *([plan.matched_note()] if plan.matched_note() else [])]
+        batch.options = {**batch.options, "records_state": state}
         batch.status = ImportBatch.Status.PREVIEWED
         batch.rows_done = batch.rows_total
         batch.phase = ""
         batch.message = ""
         batch.save()
     return batch
+
+
+def records_state(batch: ImportBatch) -> list[Any]:
+    """A cheap fingerprint of what a preview was computed against: changes whenever people or records change."""
+    from django.db.models import Count, Max
+
+    people = Person.objects.filter(agency=batch.agency).aggregate(n=Count("id"), last=Max("updated_at"), top=Max("id"))
+    state: list[Any] = [people["n"], str(people["last"]), people["top"]]
+    if batch.kind == ImportKind.TRAINING:
+        records = TrainingRecord.objects.filter(agency=batch.agency).aggregate(n=Count("id"), top=Max("id"))
+        state += [records["n"], records["top"]]
+    return state
 
 
 def _fail(batch: ImportBatch, message: str) -> ImportBatch:
@@ -360,8 +386,15 @@ def request_apply(
         raise ImportRefused(f"The preview lists {errors} rows with errors. Confirm that they are skipped.")
     if batch.options.get("mark_missing") and batch.counts.get("separation") and not separate_missing:
         raise ImportRefused("Confirm that the people missing from this file are marked as separated.")
+    if batch.options.get("records_state") != records_state(batch):
+        # Another import was applied or undone (or a person edited) since the preview: check the file again.
+        request_preview(actor=actor, batch=batch, inline=not enqueue)
+        raise ImportRefused(
+            "The records changed since this preview (an import was applied or undone, or someone edited the "
+            "roster). The file is being checked again: review the new preview, then apply."
+        )
     if not any(batch.counts.get(k) for k in ("create", "update", "separation")):
-        raise ImportRefused("Nothing to apply: the file matches the records as they are.")
+        raise ImportRefused("Nothing to apply: no row of the file would change the records.")
     batch.status = ImportBatch.Status.APPLY_QUEUED
     batch.applied_by = actor
     batch.rows_done = 0
@@ -437,8 +470,9 @@ def apply_batch(batch: ImportBatch) -> ImportBatch:
     except (ImportRefused, FileRejected) as exc:
         _fail(batch, str(exc))
         raise
-    except Exception as exc:
-        _fail(batch, f"The import stopped with an error ({type(exc).__name__}); nothing was changed.")
+    except Exception:
+        logger.exception("apply of import batch %s failed", batch.pk)
+        _fail(batch, "The import stopped with an unexpected error; nothing was changed. Preview and apply again.")
         raise
     finally:
         WriteProgress.clear_for(batch)
@@ -613,13 +647,18 @@ def change_count(batch: ImportBatch) -> int:
     return sum(int(batch.counts.get(k, 0)) for k in ("create", "update", "separation"))
 
 
-def request_undo(*, actor: Any, batch: ImportBatch, enqueue: bool = True) -> ImportBatch:
+def request_undo(*, actor: Any, batch: ImportBatch, enqueue: bool = True, confirmed: bool = True) -> ImportBatch:
     """Undo a small import now; queue a large one for the worker, whose progress the import's page shows.
 
-    `enqueue=False` leaves running `run_undo` to the caller (tests run it in-process).
+    `enqueue=False` leaves running `run_undo` to the caller (tests run it in-process). An undo of more than
+    UNDO_CONFIRM_CHANGES changes is refused unless `confirmed`.
     """
     if batch.status != ImportBatch.Status.APPLIED:
         raise ImportRefused("Only an applied import can be undone.")
+    if change_count(batch) > UNDO_CONFIRM_CHANGES and not confirmed:
+        raise ImportRefused(
+            f"This undo reverses {change_count(batch):,} changes. Tick the box to confirm, then undo again."
+        )
     if change_count(batch) <= INLINE_UNDO_CHANGES:
         return undo_batch(actor=actor, batch=batch)
     batch.status = ImportBatch.Status.UNDO_QUEUED
@@ -649,8 +688,9 @@ def run_undo(batch: ImportBatch) -> ImportBatch:
         return undo_batch(actor=batch.undone_by or "system", batch=batch)
     except ImportRefused as exc:
         return _still_applied(batch, str(exc))
-    except Exception as exc:
-        _still_applied(batch, f"The undo stopped with an error ({type(exc).__name__}); nothing was changed.")
+    except Exception:
+        logger.exception("undo of import batch %s failed", batch.pk)
+        _still_applied(batch, "The undo stopped with an unexpected error; nothing was changed. Try again later.")
         raise
     finally:
         WriteProgress.clear_for(batch)

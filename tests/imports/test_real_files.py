@@ -175,9 +175,7 @@ def test_the_nj_officer_file_filtered_to_one_agency_gives_its_sworn_denominator(
     assert (again.counts["create"], again.counts["unchanged"]) == (0, officers)
 
 
-def test_the_command_line_splits_the_nj_file_by_county_and_agency_never_by_name_alone(
-    cast: Cast, capsys: Any
-) -> None:
+def test_the_command_line_splits_the_nj_file_by_county_and_agency_never_by_name_alone(cast: Cast, capsys: Any) -> None:
     path = shared_file(NJ)
     with scopes_disabled():
         towns = {
@@ -190,7 +188,15 @@ def test_the_command_line_splits_the_nj_file_by_county_and_agency_never_by_name_
     assert "by name alone" in capsys.readouterr().err
     with pytest.raises(SystemExit) as partial:  # the other 527 agencies are not in the directory
         call_command(
-            "import_roster", str(path), "--split-by", "County,Agency", "--state", "NJ", "--apply", "--sworn-default", "all"
+            "import_roster",
+            str(path),
+            "--split-by",
+            "County,Agency",
+            "--state",
+            "NJ",
+            "--apply",
+            "--sworn-default",
+            "all",
         )
     assert partial.value.code == 1
     output = capsys.readouterr().out

@@ -53,9 +53,7 @@ def test_it_suggests_columns_from_headers_and_synonyms() -> None:
 def test_a_column_mapped_twice_is_an_error(cast: Cast) -> None:
     assert "chosen for two columns" in mapping_errors("roster", {"Star": "badge_number", "Badge": "badge_number"})[0]
     batch = upload(cast.agency, cast.coordinator, csv_bytes([["Star", "Badge", "last"], ["1", "2", "A"]]))
-    form = MappingForm(
-        {"col_0": "badge_number", "col_1": "badge_number", "col_2": "last_name"}, batch=batch, samples={}
-    )
+    form = MappingForm({"col_0": "badge_number", "col_1": "badge_number", "col_2": "last_name"}, batch=batch)
     assert not form.is_valid()
     assert "chosen for two columns" in str(form.non_field_errors())
 
@@ -193,16 +191,35 @@ def test_apply_needs_confirmation_to_skip_error_rows_and_then_writes_only_the_ot
     assert [p.employee_number for p in people(cast)] == ["E00001", "E00003"]
 
 
-def test_apply_fails_and_writes_nothing_when_the_roster_changed_since_the_preview(cast: Cast) -> None:
+def test_apply_fails_and_writes_nothing_when_the_roster_changed_while_it_waited(cast: Cast) -> None:
     batch = upload(cast.agency, cast.coordinator, csv_bytes([ROSTER_HEADER, *roster_rows(3)]))
     with scope(agency=cast.agency):
+        services.request_apply(actor=cast.coordinator, batch=batch, skip_errors=False, separate_missing=False)
         Person.objects.create(agency=cast.agency, last_name="Lastname2", employee_number="E00002")
-    before = roster_snapshot(cast.agency)
-    with pytest.raises(services.ImportRefused, match="changed since the preview"):
-        apply(batch, cast.coordinator)
+        before = roster_snapshot(cast.agency)
+        batch.refresh_from_db()
+        with pytest.raises(services.ImportRefused, match="changed since the preview"):
+            services.apply_batch(batch)
     assert roster_snapshot(cast.agency) == before
     batch.refresh_from_db()
     assert batch.status == "failed" and "Preview the file again" in batch.message
+
+
+def test_a_preview_made_before_an_undo_is_checked_again_never_applied_as_nothing_to_apply(cast: Cast) -> None:
+    data = csv_bytes([ROSTER_HEADER, *roster_rows(4)])
+    first = apply(upload(cast.agency, cast.coordinator, data), cast.coordinator)
+    stale = upload(cast.agency, cast.coordinator, data, name="again.csv")
+    assert stale.counts["unchanged"] == 4 and not services.change_count(stale)
+    with scope(agency=cast.agency):
+        services.undo_batch(actor=cast.coordinator, batch=first)
+        with pytest.raises(services.ImportRefused, match="records changed since this preview"):
+            services.request_apply(
+                actor=cast.coordinator, batch=stale, skip_errors=False, separate_missing=False, enqueue=False
+            )
+    stale.refresh_from_db()
+    assert stale.status == "previewed" and stale.counts["create"] == 4  # checked again, now it would create
+    apply(stale, cast.coordinator)
+    assert len(people(cast)) == 4
 
 
 def test_a_crash_halfway_through_apply_leaves_the_roster_unchanged(cast: Cast, monkeypatch: Any) -> None:
@@ -310,22 +327,30 @@ def test_the_apply_task_runs_in_the_worker_and_its_status_is_checked(
 
 
 @pytest.mark.django_db(transaction=True)  # the worker closes its connection: PostgreSQL needs real commits
-def test_a_large_file_is_previewed_by_the_worker(cast: Cast, django_capture_on_commit_callbacks: Any) -> None:
+def test_the_worker_reads_and_previews_the_file_never_the_request(
+    cast: Cast, django_capture_on_commit_callbacks: Any
+) -> None:
     from django_tasks_db.models import DBTaskResult
 
     with scope(agency=cast.agency):
-        data = csv_bytes([ROSTER_HEADER, *roster_rows(services.INLINE_PREVIEW_ROWS + 1)])
-        batch = services.create_batch(
-            actor=cast.coordinator, agency=cast.agency, kind="roster", name="r.csv", chunks=[data]
-        )
+        data = csv_bytes([ROSTER_HEADER, *roster_rows(25)])
         with django_capture_on_commit_callbacks(execute=True):
-            services.request_preview(actor=cast.coordinator, batch=batch)
+            batch = services.create_batch(
+                actor=cast.coordinator, agency=cast.agency, kind="", name="r.csv", chunks=[data], read_now=False
+            )
+    assert batch.status == "read_queued" and batch.headers == []
+    call_command("db_worker", "--batch", "--no-startup-delay")
+    batch.refresh_from_db()
+    assert (batch.status, batch.kind, batch.rows_total) == ("uploaded", "roster", 25)
+    assert batch.samples["last_name"] == ["Lastname1", "Lastname2", "Lastname3"]
+    with scope(agency=cast.agency), django_capture_on_commit_callbacks(execute=True):
+        services.request_preview(actor=cast.coordinator, batch=batch)
     batch.refresh_from_db()
     assert batch.status == "preview_queued"
     call_command("db_worker", "--batch", "--no-startup-delay")
     assert DBTaskResult.objects.get(id=batch.task_id).status == "SUCCESSFUL"
     batch.refresh_from_db()
-    assert batch.status == "previewed" and batch.counts["create"] == services.INLINE_PREVIEW_ROWS + 1
+    assert batch.status == "previewed" and batch.counts["create"] == 25
 
 
 def test_a_stale_applying_batch_is_marked_failed_on_the_next_look(cast: Cast) -> None:

@@ -29,7 +29,7 @@ from django_scopes import scope, scopes_disabled
 
 from onemind.imports import services
 from onemind.imports.models import ImportBatch, ImportChange
-from onemind.imports.reading import FileRejected, filter_key, read_table
+from onemind.imports.reading import FileRejected, read_table
 from onemind.imports.validation import DEFAULT_SWORN_RANKS
 from onemind.lib.ori import is_valid_ori, normalize_ori
 from onemind.tenancy.models import Agency
