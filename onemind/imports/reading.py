@@ -234,10 +234,12 @@ def _read_xlsx(path: Path) -> Iterator[list[str]]:
     _check_zip(path)
     import openpyxl
 
+    handle = path.open("rb")  # a file object: openpyxl then judges the content, not the name (.csv)
     try:
         # data_only=False: a formula cell yields its text (e.g. "=1+1"), never a computed value.
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=False)
+        workbook = openpyxl.load_workbook(handle, read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many types for damaged files
+        handle.close()
         raise FileRejected("The workbook could not be opened: it is damaged or not an XLSX workbook.") from exc
     try:
         sheet = workbook.worksheets[0]
@@ -251,6 +253,7 @@ def _read_xlsx(path: Path) -> Iterator[list[str]]:
         raise FileRejected("The workbook's first sheet could not be read: it is damaged.") from exc
     finally:
         workbook.close()
+        handle.close()
 
 
 @dataclass

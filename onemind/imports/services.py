@@ -447,7 +447,7 @@ def apply_batch(batch: ImportBatch) -> ImportBatch:
             locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
             if locked.status != ImportBatch.Status.APPLYING:
                 raise ImportRefused("This import was applied or cancelled by someone else.")
-            if batch.kind == ImportKind.ROSTER:
+            if batch.kind != ImportKind.TRAINING:
                 _write_roster(batch, plan, written)
             else:
                 _write_training(batch, plan, written)
@@ -718,7 +718,7 @@ def undo_batch(*, actor: Any, batch: ImportBatch) -> ImportBatch:
     )
     _refuse_if_later_batches(batch, changes)
     progress = WriteProgress(batch, len(changes), batch.phase) if locked.status == ImportBatch.Status.UNDOING else None
-    if batch.kind == ImportKind.ROSTER:
+    if batch.kind != ImportKind.TRAINING:
         _undo_roster(batch, plan, progress)
     else:
         _undo_training(batch, plan, progress)
@@ -740,13 +740,15 @@ def undo_batch(*, actor: Any, batch: ImportBatch) -> ImportBatch:
 
 
 def _refuse_if_later_batches(batch: ImportBatch, changes: list[ImportChange]) -> None:
-    if batch.kind == ImportKind.ROSTER:
+    if batch.kind != ImportKind.TRAINING:
         touched = {"changes__person_id__in": {c.person_id for c in changes if c.person_id}}
+        kinds = [ImportKind.ROSTER, ImportKind.UPDATE]
     else:
         touched = {"changes__record_id__in": {c.record_id for c in changes if c.record_id}}
+        kinds = [ImportKind.TRAINING]
     later = (
         ImportBatch.objects.filter(
-            agency=batch.agency, kind=batch.kind, status=ImportBatch.Status.APPLIED, applied_at__gt=batch.applied_at
+            agency=batch.agency, kind__in=kinds, status=ImportBatch.Status.APPLIED, applied_at__gt=batch.applied_at
         )
         .filter(changes__applied=True, **touched)
         .order_by("applied_at")

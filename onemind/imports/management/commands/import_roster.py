@@ -116,18 +116,28 @@ def import_file(
     options: dict[str, Any],
     apply: bool,
     skip_errors: bool,
-) -> ImportBatch:
+) -> tuple[ImportBatch, str]:
+    """The batch, and why it was not applied when apply was asked for ("" when it was, or was not asked)."""
     with scope(agency=agency):
         batch = services.create_batch(actor=None, agency=agency, kind=kind, name=name, chunks=[data])
         services.save_mapping(actor=None, batch=batch, mapping=batch.mapping, options={**batch.options, **options})
         services.run_preview(batch)
-        if apply and batch.status == ImportBatch.Status.PREVIEWED:
+        if batch.status == ImportBatch.Status.FAILED:
+            return batch, batch.message
+        if not apply:
+            return batch, ""
+        if batch.error_count and not skip_errors:
+            return batch, f"Not applied: {batch.error_count} rows have errors (fix them, or add --skip-errors)."
+        try:
             services.request_apply(
                 actor=None, batch=batch, skip_errors=skip_errors, separate_missing=False, enqueue=False
             )
             batch.refresh_from_db()
             services.apply_batch(batch)
-        return batch
+        except services.ImportRefused as exc:
+            batch.refresh_from_db()
+            return batch, f"Not applied: {exc}"
+        return batch, ""
 
 
 def plan_rows(batch: ImportBatch) -> list[dict[str, Any]]:
@@ -259,7 +269,7 @@ class Command(BaseCommand):
                 if options["format"] == "text":
                     self.stdout.write(f"{name}: skipped, {problem}")
                 continue
-            batch = import_file(
+            batch, refused = import_file(
                 agency,
                 name,
                 data,
@@ -270,7 +280,6 @@ class Command(BaseCommand):
             )
             for key, count in batch.counts.items():
                 total[key] += count
-            refused = self._refusal(batch, options)
             status = status or (REFUSED if refused else 0)
             if options["format"] == "json":
                 report.append(
@@ -292,19 +301,6 @@ class Command(BaseCommand):
         else:
             self.stdout.write(f"total: {dict(total)}")
         return status
-
-    def _refusal(self, batch: ImportBatch, options: dict[str, Any]) -> str:
-        if batch.status == ImportBatch.Status.FAILED:
-            return batch.message
-        if not options["apply"]:
-            return ""
-        if batch.status == ImportBatch.Status.APPLIED:
-            return ""
-        if not services.change_count(batch):
-            return "Nothing to apply: no row would change anything."
-        if batch.error_count and not options["skip_errors"]:
-            return f"Not applied: {batch.error_count} rows have errors (fix them, or add --skip-errors)."
-        return batch.message or "Not applied."
 
     def _print(self, agency: Agency, batch: ImportBatch, refused: str) -> None:
         self.stdout.write(f"{agency.slug}: {batch.get_status_display()} ({batch.get_kind_display()}) {batch.counts}")
