@@ -20,8 +20,10 @@ from onemind.imports.mapping import FIELD_LABELS
 from onemind.imports.reading import Table
 from onemind.roster.columns import ROSTER_COLUMNS
 from onemind.roster.models import DesignatedPosition, Person, PersonStatus
+from onemind.roster.services import MAX_FUTURE_HIRE_DAYS, check_person_rules
 from onemind.tenancy.models import Agency
 from onemind.training.models import CourseType, TrainingRecord
+from onemind.training.services import validate_training_fields
 
 # The roster file's columns are the export's (round trip): one list, kept in roster/columns.py.
 ROSTER_FIELDS = ROSTER_COLUMNS
@@ -267,17 +269,10 @@ def _with_suffix(row: Row) -> None:
 
 
 def _check_merged(row: Row, merged: Mapping[str, Any]) -> None:
-    hire, separation = merged.get("hire_date"), merged.get("separation_date")
-    if hire and separation and separation < hire:
-        row.error(
-            "separation_date",
-            f"Separation date {separation:%Y-%m-%d} is before the hire date {hire:%Y-%m-%d}.",
-        )
-    if merged.get("status") == PersonStatus.SEPARATED and not separation:
-        row.error("status", "A separated person needs a separation date.")
-    if separation and merged.get("status") != PersonStatus.SEPARATED:
-        row.error("status", "A person with a separation date must have the status “separated”.")
-    if merged.get("separation_reason") and not separation:
+    """The roster's own rules (the same function the person form and the API run), on the values to be written."""
+    for fieldname, message in check_person_rules(merged).items():
+        row.error(fieldname, message)
+    if merged.get("separation_reason") and not merged.get("separation_date"):
         row.error("separation_date", "The row gives a separation reason but no separation date.")
 
 
@@ -374,7 +369,7 @@ def plan_roster(
     today: dt.date,
     progress: Progress | None = None,
 ) -> Plan:
-    rows = _parse_all(table, mapping, today=today, model=Person, progress=progress, hire_ahead=v.MAX_FUTURE_HIRE_DAYS)
+    rows = _parse_all(table, mapping, today=today, model=Person, progress=progress, hire_ahead=MAX_FUTURE_HIRE_DAYS)
     _flag_duplicate_employee_numbers(rows)
     people = _existing_people(agency)
     matcher = Matcher(people)
@@ -436,7 +431,7 @@ def plan_update(
     progress: Progress | None = None,
 ) -> Plan:
     """A separations or transfers list: it changes the people it finds and creates nobody."""
-    rows = _parse_all(table, mapping, today=today, model=Person, progress=progress, hire_ahead=v.MAX_FUTURE_HIRE_DAYS)
+    rows = _parse_all(table, mapping, today=today, model=Person, progress=progress, hire_ahead=MAX_FUTURE_HIRE_DAYS)
     _flag_duplicate_employee_numbers(rows)
     matcher = Matcher(_existing_people(agency))
     separations = "separation_date" in mapping.values()
@@ -544,6 +539,16 @@ def plan_training(
         completed = row.values.get("completed_on") or (dt.date.fromisoformat(default_on) if default_on else None)
         if completed is None and not row.raw.get("completed_on", ("", ""))[1]:
             row.error("completed_on", "Completion date is missing (no value and no default date on the form).")
+        if course is not None and completed is not None:
+            # The training record's own rules, as the training form and the API run them.
+            found_errors = validate_training_fields(
+                course_type=course,
+                completed_on=completed,
+                hours=row.values.get("hours"),
+                format=row.values.get("format", ""),
+            )
+            for fieldname, message in found_errors.items():
+                row.error({"course_type": "course_code"}.get(fieldname, fieldname), message)
         if row.errors or person is None or course is None or completed is None:
             items.append(Item(row.number, "error", row.label, errors=row.errors))
             continue

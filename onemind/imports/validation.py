@@ -87,8 +87,6 @@ _PARTS = (
     (re.compile(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[ T].*)?$"), ("year", "month", "day")),
     (re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})(?: .*)?$"), ("month", "day", "year")),
 )
-# How far ahead a hire date may lie: a recruit in the academy is on the roster before being sworn in.
-MAX_FUTURE_HIRE_DAYS = 366
 
 
 def _impossible(raw: str) -> str:
@@ -165,12 +163,13 @@ def email(value: str) -> tuple[str, str]:
 
 
 def hours(value: str) -> tuple[Decimal | None, str]:
+    """A number of hours; whether it is plausible is the training record's own rule (validate_training_fields)."""
     try:
         number = Decimal(value.strip())
     except InvalidOperation:
         return None, "is not a number of hours."
-    if not number.is_finite() or number <= 0 or number >= 10000:
-        return None, "is not a plausible number of hours (more than 0, less than 10,000)."
+    if not number.is_finite():
+        return None, "is not a number of hours."
     return number.quantize(Decimal("0.1")), ""
 
 
