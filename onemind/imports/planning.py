@@ -98,16 +98,27 @@ def jsonable(value: Any) -> Any:
     return value
 
 
-@dataclass
 class Row:
-    number: int
-    values: dict[str, Any]
-    errors: list[list[str]]
-    raw: dict[str, tuple[str, str]]  # field -> (header, cell)
-    footer: bool = False
+    """One data row being checked. The cells stay the table's; (header, cell) is looked up only for messages."""
+
+    __slots__ = ("cells", "errors", "fields", "footer", "number", "values")
+
+    def __init__(self, number: int, cells: list[str], fields: Mapping[str, tuple[int, str]]) -> None:
+        self.number, self.cells, self.fields = number, cells, fields
+        self.values: dict[str, Any] = {}
+        self.errors: list[list[str]] = []
+        self.footer = False
+
+    def cell(self, fieldname: str) -> tuple[str, str]:
+        """(header, cell) of the column feeding `fieldname`, or ("", "") when none does."""
+        found = self.fields.get(fieldname)
+        if found is None:
+            return "", ""
+        index, header = found
+        return header, v.unguard(self.cells[index])
 
     def error(self, fieldname: str, reason: str) -> None:
-        header, cell = self.raw.get(fieldname, ("", ""))
+        header, cell = self.cell(fieldname)
         self.errors.append([header or FIELD_LABELS.get(fieldname, fieldname), cell, reason])
 
     @property
@@ -175,21 +186,17 @@ def _parse_cells(
     number: int,
     cells: list[str],
     columns: list[tuple[str, int, str]],
+    fields: Mapping[str, tuple[int, str]],
     table: Table,
     *,
     today: dt.date,
     model: Any,
     hire_ahead: int,
 ) -> Row:
-    raw: dict[str, tuple[str, str]] = {}
-    for f, i, h in columns:
-        if f not in raw or (not raw[f][1] and cells[i]):
-            raw[f] = (h, v.unguard(cells[i]))
-    row = Row(number, {}, [], raw)
+    row = Row(number, cells, fields)
     if number in table.wide_rows:
         row.errors.append(["(extra cells)", "", "The row has more cells than the header has columns."])
-    filled = [c for c in cells if c]
-    if len(filled) == 1 and len(table.headers) >= 3 and len(columns) >= 2:
+    if len(table.headers) >= 3 and len(columns) >= 2 and sum(1 for c in cells if c) == 1:
         only = next(i for i, c in enumerate(cells) if c)
         row.errors.append(
             [table.headers[only], cells[only], "Only this cell is filled: it looks like a note or footer, not a row."]
@@ -197,8 +204,10 @@ def _parse_cells(
         row.footer = True
         return row
     for fname, i, _header in columns:
-        cell = v.unguard(cells[i])
+        cell = cells[i]
         if cell:
+            if cell[:1] == "'":
+                cell = v.unguard(cell)
             _parse_cell(fname, cell, row, today=today, model=model, hire_ahead=hire_ahead)
     return row
 
@@ -213,9 +222,14 @@ def _parse_all(
     hire_ahead: int = 0,
 ) -> list[Row]:
     columns = _columns(table, mapping)
+    fields: dict[str, tuple[int, str]] = {}
+    for f, i, h in columns:  # the first column of a field names it in messages (badge history: the first one)
+        fields.setdefault(f, (i, h))
     rows = []
     for done, (number, cells) in enumerate(zip(table.row_numbers, table.rows, strict=True), start=1):
-        rows.append(_parse_cells(number, cells, columns, table, today=today, model=model, hire_ahead=hire_ahead))
+        rows.append(
+            _parse_cells(number, cells, columns, fields, table, today=today, model=model, hire_ahead=hire_ahead)
+        )
         if progress and done % PROGRESS_EVERY == 0:
             progress(done)
     return rows
@@ -386,7 +400,9 @@ def plan_roster(
     claimed: dict[int, int] = {}
     new_keys: dict[tuple[Any, ...], int] = {}
     ordinal = 0
-    for row in rows:
+    rows.reverse()  # popped from the end: each row is freed once planned (memory stays flat on wide files)
+    while rows:
+        row = rows.pop()
         if row.footer:
             items.append(Item(row.number, "error", row.label, errors=row.errors))
             continue
@@ -437,7 +453,9 @@ def plan_update(
     separations = "separation_date" in mapping.values()
     items = _blank_items(table)
     claimed: dict[int, int] = {}
-    for row in rows:
+    rows.reverse()
+    while rows:
+        row = rows.pop()
         if row.footer:
             items.append(Item(row.number, "error", row.label, errors=row.errors))
             continue
@@ -448,7 +466,7 @@ def plan_update(
         if found.problem:
             row.error(*found.problem)
         person = _claim(row, found, claimed)
-        if separations and "separation_date" not in row.values and not row.raw.get("separation_date", ("", ""))[1]:
+        if separations and "separation_date" not in row.values and not row.cell("separation_date")[1]:
             row.error("separation_date", "This separation row has no separation date.")
         if person is None and (not row.errors or found.reissued and len(row.errors) == 1):
             reason = "Not on the roster: an update-only file changes the people it finds and creates nobody."
@@ -523,7 +541,9 @@ def plan_training(
         notes.append(f"Every row is recorded as course {fixed_code} (chosen on the upload form).")
     if default_on and "completed_on" not in mapping.values():
         notes.append(f"The file has no completion date: every record uses {default_on}, given on the form.")
-    for row in rows:
+    rows.reverse()
+    while rows:
+        row = rows.pop()
         if row.footer:
             items.append(Item(row.number, "error", row.label, errors=row.errors))
             continue
@@ -537,7 +557,7 @@ def plan_training(
                 "course_code", f"Course code {code or '(blank)'} is not known; use one of {', '.join(sorted(courses))}."
             )
         completed = row.values.get("completed_on") or (dt.date.fromisoformat(default_on) if default_on else None)
-        if completed is None and not row.raw.get("completed_on", ("", ""))[1]:
+        if completed is None and not row.cell("completed_on")[1]:
             row.error("completed_on", "Completion date is missing (no value and no default date on the form).")
         if course is not None and completed is not None:
             # The training record's own rules, as the training form and the API run them.

@@ -12,6 +12,7 @@ import hashlib
 import json
 import logging
 import os
+import socket
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -866,15 +867,73 @@ def mark_stale(batch: ImportBatch) -> ImportBatch:
     beat = _last_sign_of_life(batch)
     if beat and timezone.now() - beat < STALE_AFTER:
         return batch
+    return _interrupted(batch)
+
+
+def _interrupted(batch: ImportBatch) -> ImportBatch:
     if batch.status == ImportBatch.Status.UNDOING:
         return _still_applied(
             batch, "The undo stopped before it finished (the worker was interrupted). Nothing was changed; undo again."
         )
-    return _fail(
-        batch,
-        "The import stopped before it finished (the worker was interrupted). Nothing was changed; "
-        "preview and apply the file again.",
-    )
+    if batch.status == ImportBatch.Status.APPLYING:
+        return _fail(
+            batch,
+            "The import stopped before it finished (the worker was interrupted). Nothing was changed; "
+            "preview and apply the file again.",
+        )
+    return _fail(batch, "Reading the file stopped (the worker was interrupted). Upload the file again.")
+
+
+def worker_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def claim(batch: ImportBatch) -> None:
+    """Note which worker process runs the batch, so a restarted worker can tell a dead run from a live one."""
+    batch.worker = worker_id()
+    ImportBatch.objects.filter(pk=batch.pk).update(worker=batch.worker)
+
+
+def _dead(worker: str) -> bool:
+    """True only when the worker process ran on this machine and no longer exists."""
+    host, _, pid = worker.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+def recover_interrupted() -> int:
+    """Run when a worker starts: imports a killed worker left running are marked failed (nothing was written,
+    their transaction died with the process), and their task rows marked failed rather than left running."""
+    from django_scopes import scopes_disabled
+    from django_tasks_db.models import DBTaskResult
+
+    running = (ImportBatch.Status.PREVIEWING, ImportBatch.Status.APPLYING, ImportBatch.Status.UNDOING)
+    found = 0
+    with scopes_disabled():
+        for batch in ImportBatch.objects.filter(status__in=running).exclude(worker="").select_related("agency"):
+            if not _dead(batch.worker):
+                continue
+            with scope(agency=batch.agency):
+                _interrupted(batch)
+                WriteProgress.clear_for(batch)
+            if batch.task_id:
+                DBTaskResult.objects.filter(id=batch.task_id, status="RUNNING").update(
+                    status="FAILED",
+                    finished_at=timezone.now(),
+                    exception_class_path="onemind.imports.WorkerInterrupted",
+                    traceback="The worker process ended while running this task.",
+                )
+            found += 1
+    if found:
+        logger.warning("marked %s interrupted import batches as failed", found)
+    return found
 
 
 def _last_sign_of_life(batch: ImportBatch) -> dt.datetime | None:

@@ -11,7 +11,9 @@ from onemind.imports.models import ImportBatch
 
 def _batch(batch_id: int) -> ImportBatch:
     with scopes_disabled():
-        return ImportBatch.objects.select_related("agency", "applied_by").get(pk=batch_id)
+        batch = ImportBatch.objects.select_related("agency", "applied_by").get(pk=batch_id)
+        services.claim(batch)
+        return batch
 
 
 @task()
