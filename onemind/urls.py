@@ -19,6 +19,12 @@ urlpatterns = [
     path("notifications/", include("onemind.notifications.urls")),
     path("exports/", include("onemind.exports.urls")),
     path("agencies/<slug:agency_slug>/integrations/", include("onemind.api.agency_urls")),
+    path("agencies/<slug:agency_slug>/retention/", include("onemind.ops.urls")),
     path("api/v1/", include("onemind.api.urls")),
     path("", include("onemind.reviews.public_urls")),
 ]
+
+handler400 = "onemind.lib.errors.bad_request"
+handler403 = "onemind.lib.errors.permission_denied"
+handler404 = "onemind.lib.errors.page_not_found"
+handler500 = "onemind.lib.errors.server_error"

@@ -6,6 +6,7 @@ from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from onemind.tenancy.roles import Role
 
@@ -39,6 +40,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         default=False, help_text="IACP campaign team: reviews, verification, recognition, campaign settings."
     )
     date_joined = models.DateTimeField(default=timezone.now)
+    # Raised when a sign-in factor changes: every other session of the account ends (it is part of the session hash).
+    session_epoch = models.PositiveIntegerField(default=0)
 
     objects = UserManager()
 
@@ -48,6 +51,13 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.full_name or self.email
+
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        if not self.session_epoch:
+            return super()._get_session_auth_hash(secret=secret)  # type: ignore[misc]
+        key_salt = "onemind.accounts.models.User.get_session_auth_hash"
+        value = f"{self.password}:{self.session_epoch}"
+        return salted_hmac(key_salt, value, secret=secret, algorithm="sha256").hexdigest()
 
 
 class Invitation(models.Model):

@@ -45,6 +45,7 @@ from onemind.compliance.loader import (
     load_campaign,
 )
 from onemind.compliance.stamp import dashboard_stamp
+from onemind.lib.query import BadQueryValue, parse_date
 from onemind.tenancy.models import Agency
 
 NEW_HIRE_DAYS = 365
@@ -79,17 +80,11 @@ class BadDate(ValueError):
 
 def parse_as_of(raw: str | None, today: dt.date) -> dt.date:
     """The dashboard's ``?on=YYYY-MM-DD``; today when absent; BadDate with a sentence a person can act on."""
-    if raw is None or raw == "":
-        return today
     try:
-        on = dt.date.fromisoformat(raw)
-    except ValueError:
-        raise BadDate(
-            f"“{raw[:40]}” is not a date. Use the form YYYY-MM-DD, for example {today.isoformat()}."
-        ) from None
-    if not EARLIEST <= on <= LATEST:
-        raise BadDate(f"Choose a date between {EARLIEST.isoformat()} and {LATEST.isoformat()}.")
-    return on
+        on = parse_date(raw, earliest=EARLIEST, latest=LATEST)
+    except BadQueryValue as exc:
+        raise BadDate(str(exc)) from None
+    return on or today
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from onemind.compliance.engine_results import State
+from onemind.lib.query import int_or_none
 from onemind.partnerships.models import Partnership
 from onemind.policies.models import PolicyVersion
 from onemind.reviews import figures as frozen
@@ -50,10 +51,12 @@ def review_queue(*, state: str = "", strategy: str = "", older_than_days: str = 
         queryset = Submission.objects.select_related("agency").order_by("submitted_at")
     if state in Submission.State.values:
         queryset = queryset.filter(state=state)
-    if strategy.isdigit() and int(strategy) in STRATEGIES:
-        queryset = queryset.filter(strategy=int(strategy))
-    if older_than_days.isdigit():
-        queryset = queryset.filter(submitted_at__lte=timezone.now() - dt.timedelta(days=int(older_than_days)))
+    number = int_or_none(strategy, maximum=max(STRATEGIES))
+    if number in STRATEGIES:
+        queryset = queryset.filter(strategy=number)
+    days = int_or_none(older_than_days, maximum=36_500)
+    if days is not None:
+        queryset = queryset.filter(submitted_at__lte=timezone.now() - dt.timedelta(days=days))
     return queryset
 
 

@@ -8,6 +8,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from onemind.lib.downloads import as_download
 from onemind.reviews import selectors, services
 from onemind.reviews.evidence import attachment, store_form_upload
 from onemind.reviews.forms import CommentForm, ReattestForm, SubmitForm
@@ -121,9 +122,7 @@ def certificate(request: AgencyRequest) -> HttpResponse:
 
 def certificate_response(recognition: object) -> HttpResponse:
     response = HttpResponse(render_certificate_pdf(recognition), content_type="application/pdf")  # type: ignore[arg-type]
-    response["Content-Disposition"] = 'attachment; filename="one-mind-recognition.pdf"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return as_download(response, "one-mind-recognition.pdf")
 
 
 @agency_view(roles.STRATEGY_SUBMIT)
