@@ -134,3 +134,20 @@ def test_the_preview_pages_query_count_does_not_grow_with_the_file(cast: Cast) -
             assert client.get(url(cast, "detail", batch)).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_undoing_a_large_import_asks_for_confirmation_first(cast: Cast, monkeypatch: Any) -> None:
+    from tests.imports.conftest import apply
+
+    monkeypatch.setattr(services, "UNDO_CONFIRM_CHANGES", 3)
+    batch = apply(upload(cast.agency, cast.coordinator, csv_bytes([ROSTER_HEADER, *roster_rows(4)])), cast.coordinator)
+    client = cast.client_for("coordinator")
+    page = client.get(url(cast, "detail", batch)).content.decode()
+    assert 'name="confirm_undo"' in page and "Reverse all 4 changes" in page
+    refused = client.post(url(cast, "undo", batch), follow=True).content.decode()
+    assert "Tick the box to confirm" in refused
+    batch.refresh_from_db()
+    assert batch.status == "applied"
+    client.post(url(cast, "undo", batch), {"confirm_undo": "on"})
+    batch.refresh_from_db()
+    assert batch.status == "undone"
