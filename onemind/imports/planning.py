@@ -522,11 +522,12 @@ def plan_training(
     courses = _course_types()
     fixed_code = str(options.get("course_code") or "").upper()
     default_on = options.get("default_completed_on")
-    people = list(
-        Person.objects.filter(agency=agency).values(
+    people: list[dict[str, Any]] = [
+        dict(p)
+        for p in Person.objects.filter(agency=agency).values(
             "id", "employee_number", "badge_number", "last_name", "first_name", "sworn", "hire_date", "status"
         )
-    )
+    ]
     matcher = Matcher(people, names_alone=bool(options.get("match_by_name")))
     existing = {
         (r["person_id"], r["course_type_id"], r["completed_on"]): r

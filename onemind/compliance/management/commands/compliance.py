@@ -10,7 +10,7 @@ import dataclasses
 import datetime as dt
 import json
 import sys
-from typing import Any
+from typing import Any, NoReturn
 
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
@@ -86,6 +86,6 @@ class Command(BaseCommand):
                 f"(target {s['target']}). {s['explanation']}"
             )
 
-    def _exit(self, message: str) -> None:
+    def _exit(self, message: str) -> NoReturn:
         self.stderr.write(message)
         sys.exit(2)

@@ -229,7 +229,7 @@ class Command(BaseCommand):
             return [(agency, path.name, path.read_bytes(), "")]
         headers = read_table(path).headers
         columns = split_columns(options["split_by"], headers)
-        targets = []
+        targets: list[tuple[Agency | None, str, bytes, str]] = []
         for key, data in split_file(path, columns).items():
             shown = " / ".join(f"{c}={v}" for c, v in zip(columns, key, strict=True))
             if not all(key):
