@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 from pathlib import Path
 from typing import Any
 
@@ -58,7 +59,13 @@ INSTALLED_APPS = [
     "onemind.notifications",
     "onemind.api",
     "onemind.exports",
+    "onemind.outcomes",
+    "onemind.planner",
 ]
+# Benchmark and national data generator (``onemind bench``, ``onemind generate-national``): a development
+# checkout has them, a built wheel does not.
+if importlib.util.find_spec("onemind.devtools") is not None:
+    INSTALLED_APPS.append("onemind.devtools")
 
 MIDDLEWARE = [
     "onemind.lib.middleware.RequestIdMiddleware",

@@ -10,7 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django_scopes import ScopedManager
 
-from onemind.compliance import engine_rules
+from onemind.engine import rules as engine_rules
 from onemind.lib.dates import add_months
 
 

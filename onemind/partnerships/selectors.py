@@ -10,7 +10,7 @@ from typing import Any
 from django.db.models import Max
 from django_scopes import scopes_disabled
 
-from onemind.compliance import engine
+from onemind import engine
 from onemind.partnerships.models import JointActivity, Partnership, recent_activity_cutoff
 
 

@@ -9,9 +9,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from onemind.compliance.engine import Partnership as EnginePartnership
-from onemind.compliance.engine import partnership_problems
 from onemind.compliance.loader import current_pledge_row, edition_for
+from onemind.engine import Partnership as EnginePartnership
+from onemind.engine import partnership_problems
 from onemind.lib.uploads import delete_private_upload
 from onemind.lib.versions import StaleEdit, edited_values, refuse_stale, submitted_version, track_version
 from onemind.partnerships import selectors, services

@@ -9,8 +9,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from onemind.compliance.engine_documents import policy_result
 from onemind.compliance.loader import current_pledge_row, edition_for
+from onemind.engine.documents import policy_result
 from onemind.lib.uploads import delete_private_upload
 from onemind.lib.versions import StaleEdit, edited_values, refuse_stale, submitted_version, track_version
 from onemind.policies import selectors, services

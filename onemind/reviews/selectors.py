@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from onemind.compliance.engine_results import State
+from onemind.engine.results import State
 from onemind.lib.query import int_or_none
 from onemind.partnerships.models import Partnership
 from onemind.policies.models import PolicyVersion

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from onemind.compliance.engine import Certificate, Edition, Training, histories_on
-from onemind.compliance.engine_people import Courses, History, certificate_from_history, compile_courses
+from onemind.engine import Certificate, Edition, Training, histories_on
+from onemind.engine.people import Courses, History, certificate_from_history, compile_courses
 from onemind.lib.query import date_or_none
 from onemind.roster.models import Person
 from onemind.tenancy.models import Agency

@@ -191,7 +191,10 @@ def test_with_redis_the_api_limits_are_shared_by_every_web_process(cast: Cast, s
     from django.core.cache import cache
 
     address = "192.0.2.211"
+    # Both processes count in one fixed minute window, so a slow child cannot cross into the next minute.
+    fixed_time = 1_800_000_030.0
     child = (
+        f"import time; time.time = lambda: {fixed_time}\n"
         "import django; django.setup()\n"
         "from django.conf import settings\n"
         "assert settings.CACHES['default']['BACKEND'].endswith('RedisCache'), settings.CACHES\n"
@@ -215,6 +218,8 @@ def test_with_redis_the_api_limits_are_shared_by_every_web_process(cast: Cast, s
     from onemind.api.authentication import _Failures
 
     request = RequestFactory().get("/", REMOTE_ADDR=address)
+    traveller = time_machine.travel(fixed_time, tick=False)
+    traveller.start()
     cache.delete(_Failures(request).key)
     try:
         subprocess.run([sys.executable, "-c", child], env=env, cwd=root, check=True, timeout=120)  # noqa: S603
@@ -223,6 +228,7 @@ def test_with_redis_the_api_limits_are_shared_by_every_web_process(cast: Cast, s
         assert response.status_code == 429
     finally:
         cache.delete(_Failures(request).key)
+        traveller.stop()
 
 
 def test_lockout_state_lives_in_the_database_so_every_process_sees_it(cast: Cast) -> None:
