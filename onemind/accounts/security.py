@@ -97,6 +97,27 @@ def request_id(request: HttpRequest | None) -> str:
 
 
 _TWO_FACTOR_OPEN_PATHS = ("/accounts/two-factor/", "/accounts/logout/", "/static/", "/health/")
+# What an account whose address is not yet verified may open: the verification pages, invitations (their token
+# verifies the address), signing out.
+_UNVERIFIED_OPEN_PATHS = (
+    "/accounts/verify-email/",
+    "/accounts/invitation/",
+    "/accounts/logout/",
+    "/static/",
+    "/health/",
+    "/favicon.ico",
+)
+
+
+def _held_for_email_verification(request: HttpRequest) -> HttpResponse | None:
+    user = request.user
+    if not user.is_authenticated or getattr(user, "email_verified_at", True) is not None:
+        return None
+    if request.path.startswith(_UNVERIFIED_OPEN_PATHS):
+        return None
+    if request.headers.get("HX-Request"):
+        return HttpResponse(status=204)  # never redirect a fragment into the interstitial page
+    return redirect("accounts:verify_email")
 
 
 class SessionSecurityMiddleware:
@@ -122,6 +143,9 @@ class SessionSecurityMiddleware:
                 if not request.user.is_verified():  # type: ignore[union-attr]
                     target = "accounts:two_factor_verify" if pending == "verify" else "accounts:two_factor_setup"
                     return redirect(f"{reverse(target)}?next={request.get_full_path()}")
+        held = _held_for_email_verification(request)
+        if held is not None:
+            return held
         response = self.get_response(request)
         _log_security_relevant(request, response)
         return response

@@ -2,6 +2,7 @@ from django.urls import path, re_path
 
 from onemind.campaign import dashboard_views, list_exports, views
 from onemind.reviews import staff_views
+from onemind.tenancy import staff_views as claim_views
 
 app_name = "campaign"
 
@@ -13,6 +14,8 @@ urlpatterns = [
     path("agencies/<slug:agency_slug>/recognize/", staff_views.recognize, name="recognize"),
     path("agencies/<slug:agency_slug>/revoke/", staff_views.revoke, name="revoke"),
     path("agencies/<slug:agency_slug>/certificate.pdf", staff_views.certificate, name="certificate"),
+    path("claims/", claim_views.claims, name="claims"),
+    path("claims/<uuid:claim_id>/", claim_views.claim, name="claim"),
     path("editions/", views.editions, name="editions"),
     path("editions/add/", views.edition_edit, name="edition_add"),
     path("editions/<int:pk>/", views.edition_edit, name="edition_edit"),
