@@ -20,3 +20,9 @@ ROUTES = {
     "campaign:claims": Route("campaign"),
     "campaign:claim": Route("campaign", sample=_claim),
 }
+ROUTES.update(
+    {
+        "pledges:consent_preview": Route("agency", "GET", "pledge:write"),
+        "campaign:pledge_terms": Route("campaign", sample=lambda cast: {"agency_slug": cast.agency.slug}),
+    }
+)

@@ -1,6 +1,7 @@
 from django.urls import path, re_path
 
 from onemind.campaign import dashboard_views, list_exports, views
+from onemind.pledges import staff_views as pledge_views
 from onemind.reviews import staff_views
 from onemind.tenancy import staff_views as claim_views
 
@@ -14,6 +15,7 @@ urlpatterns = [
     path("agencies/<slug:agency_slug>/recognize/", staff_views.recognize, name="recognize"),
     path("agencies/<slug:agency_slug>/revoke/", staff_views.revoke, name="revoke"),
     path("agencies/<slug:agency_slug>/certificate.pdf", staff_views.certificate, name="certificate"),
+    path("agencies/<slug:agency_slug>/pledge/", pledge_views.terms, name="pledge_terms"),
     path("claims/", claim_views.claims, name="claims"),
     path("claims/<uuid:claim_id>/", claim_views.claim, name="claim"),
     path("editions/", views.editions, name="editions"),
