@@ -26,3 +26,24 @@ ROUTES.update(
         "campaign:pledge_terms": Route("campaign", sample=lambda cast: {"agency_slug": cast.agency.slug}),
     }
 )
+
+
+def _with_png(cast: Any) -> dict[str, object]:
+    from tests.reviews.test_review_workflow import _store, _submission, real_png
+
+    return {"submission_id": _submission(cast, 2, attachment=_store(real_png())).public_id, "index": 0}
+
+
+def _waiting(cast: Any) -> dict[str, object]:
+    from tests.reviews.test_review_workflow import _submission
+
+    return {"submission_id": _submission(cast, 2).public_id}
+
+
+ROUTES.update(
+    {
+        "campaign:queue_next": Route("campaign", allowed_statuses=(302,)),
+        "campaign:assign": Route("campaign", "POST", sample=_waiting, data={"to": "me"}, allowed_statuses=(302,)),
+        "campaign:evidence_preview": Route("campaign", sample=_with_png),
+    }
+)

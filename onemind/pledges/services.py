@@ -107,7 +107,10 @@ def pledge_agency(
     pledged_on = pledged_on or timezone.localdate()
     _validate(edition, committed_months, pledged_on, consent_given)
     if current_pledge(agency) is not None:
-        raise ValidationError("This agency has already pledged. The campaign team changes a pledge's terms; the agency corrects only the signatory.")
+        raise ValidationError(
+            "This agency has already pledged. The campaign team changes a pledge's terms; the agency corrects "
+            "only the signatory."
+        )
     return _record(
         actor=actor,
         agency=agency,
