@@ -47,3 +47,24 @@ ROUTES.update(
         "campaign:evidence_preview": Route("campaign", sample=_with_png),
     }
 )
+
+
+def _announcement(cast: Any) -> dict[str, object]:
+    from onemind.campaign.models import Announcement
+
+    return {"pk": Announcement.objects.create(title="Hello", body="B", target_states="WY").pk}
+
+
+ROUTES.update(
+    {
+        "campaign:agencies": Route("campaign"),
+        "campaign:log_contact": Route(
+            "campaign",
+            "POST",
+            sample=lambda cast: {"agency_slug": cast.agency.slug},
+            data={"kind": "note", "contacted_on": "2026-03-01", "summary": "Called"},
+            allowed_statuses=(302,),
+        ),
+        "campaign:announcement_send": Route("campaign", sample=_announcement),
+    }
+)

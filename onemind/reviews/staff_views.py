@@ -180,28 +180,23 @@ def _agency(agency_slug: str) -> Agency:
     return get_object_or_404(Agency, slug=agency_slug)
 
 
-@campaign_view(CAMPAIGN_REVIEW)
-def agency_status(request: HttpRequest, agency_slug: str) -> HttpResponse:
-    agency = _agency(agency_slug)
+def agency_status_context(agency: Agency) -> dict[str, object]:
+    """What the staff's agency page shows of verification (the page itself is campaign.agency_views.agency)."""
     with scope(agency=agency):
         rows = selectors.overview(agency)
         recognition = selectors.active_recognition(agency)
         renewal = selectors.renewal(agency, recognition) if recognition else None
         history = list(Recognition.objects.filter(agency=agency, revoked_at__isnull=False).select_related("revoked_by"))
     verified, completed_on, _ = selectors.verification_state([agency.pk])[agency.pk]
-    return render(
-        request,
-        "reviews/agency_status.html",
-        {
-            "agency": agency,
-            "rows": rows,
-            "completed_on": completed_on,
-            "recognition": recognition,
-            "renewal": renewal,
-            "revoked": history,
-            "verify_url": verification_url(recognition) if recognition else "",
-        },
-    )
+    return {
+        "agency": agency,
+        "rows": rows,
+        "completed_on": completed_on,
+        "recognition": recognition,
+        "renewal": renewal,
+        "revoked": history,
+        "verify_url": verification_url(recognition) if recognition else "",
+    }
 
 
 @campaign_view(CAMPAIGN_REVIEW)
