@@ -3,18 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from django.test import Client
 from django_scopes import scopes_disabled
+from hypothesis import settings as hypothesis_settings
 
 from onemind.accounts.models import User
 from onemind.pledges.models import Pledge, RuleEdition
 from onemind.pledges.services import pledge_agency
 from onemind.tenancy.models import Agency, Membership
 from onemind.tenancy.roles import Role
+
+# In CI every property test draws the same examples, so a red run can be repeated and a green one means the same
+# thing twice; locally the examples vary and keep looking for new failures.
+hypothesis_settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 
 PASSWORD = "correct-horse-battery-42"
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"

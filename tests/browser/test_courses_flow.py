@@ -20,7 +20,7 @@ from tests.conftest import PASSWORD
 from tests.courses.helpers import DECATUR, make_provider, past
 from tests.roster.helpers import make_person
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _as(page: Any, live_server: Any, who: str) -> None:

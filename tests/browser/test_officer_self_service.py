@@ -16,7 +16,7 @@ from tests.browser.conftest import assert_accessible, login
 from tests.conftest import PASSWORD
 from tests.roster.helpers import make_person, make_training
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 

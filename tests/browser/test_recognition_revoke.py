@@ -13,7 +13,7 @@ from tests.browser.conftest import assert_accessible, login
 from tests.conftest import PASSWORD
 from tests.evidence_helpers import make_partnership, make_policy
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 REASON = "The partnership agreement ended and no new agreement is on file."
 

@@ -14,9 +14,7 @@ from tests.browser.conftest import assert_accessible, login
 from tests.conftest import PASSWORD
 from tests.roster.helpers import make_person, make_training
 
-# serialized_rollback: the flush between transactional tests would otherwise delete the course types and
-# rule editions that migrations create.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_coordinator_adds_a_person_and_records_mhfa(page: Any, live_server: Any, screenshot: Any, cast: Any) -> None:

@@ -13,7 +13,7 @@ from tests.browser.conftest import assert_accessible, login
 from tests.conftest import PASSWORD
 from tests.evidence_helpers import make_partnership, make_policy
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _as(page: Any, live_server: Any, who: str) -> None:

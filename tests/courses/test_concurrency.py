@@ -25,7 +25,7 @@ ON_POSTGRES = os.environ.get("DATABASE_URL", "").startswith("postgres")
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.skipif(not ON_POSTGRES, reason="concurrency needs PostgreSQL: set DATABASE_URL=postgres://..."),
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 THREADS = 12

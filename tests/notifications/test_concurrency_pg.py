@@ -30,7 +30,7 @@ ON_POSTGRES = os.environ.get("DATABASE_URL", "").startswith("postgres")
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.skipif(not ON_POSTGRES, reason="concurrent workers need PostgreSQL: set DATABASE_URL=postgres://..."),
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 WORKERS = 4

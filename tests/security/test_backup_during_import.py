@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -35,7 +34,7 @@ def test_a_backup_during_an_import_restores_every_table_exactly(cast: Cast, tmp_
     settings.PRIVATE_FILES_DIR = tmp_path / "private"
     with scopes_disabled():
         people_before = Person.objects.count()
-    halfway, failures = threading.Event(), []
+    halfway, backup_taken, failures = threading.Event(), threading.Event(), []
 
     def run_import() -> None:  # one transaction, like the roster import's apply step
         try:
@@ -49,7 +48,8 @@ def test_a_backup_during_an_import_restores_every_table_exactly(cast: Cast, tmp_
                     )
                     if number == IMPORTED // 2:
                         halfway.set()
-                        time.sleep(1.5)  # the backup runs now
+                        # Hold the transaction open, half written, until the backup has read every table.
+                        assert backup_taken.wait(60)
         except Exception as exc:  # noqa: BLE001
             failures.append(exc)
         finally:
@@ -58,7 +58,10 @@ def test_a_backup_during_an_import_restores_every_table_exactly(cast: Cast, tmp_
     writer = threading.Thread(target=run_import)
     writer.start()
     assert halfway.wait(30)
-    summary = create_backup(tmp_path / "backups")
+    try:
+        summary = create_backup(tmp_path / "backups")
+    finally:
+        backup_taken.set()
     writer.join(60)
     assert not failures, failures
     manifest = __import__("json").loads((summary.path / "manifest.json").read_text())
