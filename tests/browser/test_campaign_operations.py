@@ -20,7 +20,7 @@ from tests.conftest import PASSWORD, make_agency, make_user
 from tests.evidence_helpers import make_policy
 from tests.reviews.test_review_workflow import _store, real_pdf
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _as(page: Any, live_server: Any, email: str) -> None:
