@@ -79,7 +79,8 @@ def user_for_verification_token(token: str) -> User:
         raise ValidationError("This link has expired. Sign in and ask for a new one.") from exc
     except signing.BadSignature as exc:
         raise ValidationError("This link is not valid. Copy the whole link from the e-mail.") from exc
-    user = User.objects.filter(pk=data.get("u"), is_active=True).first() if isinstance(data, dict) else None
+    user_id = data.get("u") if isinstance(data, dict) else None
+    user = User.objects.filter(pk=user_id, is_active=True).first() if isinstance(user_id, int) else None
     if user is None or user.email.lower() != str(data.get("e", "")).lower():
         raise ValidationError("This link is for an address the account no longer uses. Sign in and ask again.")
     return user

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import login
@@ -97,7 +99,11 @@ def signup_for_agency(request: HttpRequest, agency_slug: str) -> HttpResponse:
         data = form.cleaned_data
         try:
             with transaction.atomic():
-                user = request.user if signed_in else create_user_account(**{k: data[k] for k in ACCOUNT_FIELDS})
+                user = (
+                    cast(User, request.user)
+                    if signed_in
+                    else create_user_account(**{k: data[k] for k in ACCOUNT_FIELDS})
+                )
                 claim = claim_agency(actor=user, agency=agency, **{k: data[k] for k in CLAIM_FIELDS})
         except AgencyAlreadyManaged:
             return render(request, "accounts/signup_managed.html", {"agency": agency}, status=409)
@@ -274,7 +280,7 @@ def change_email(request: AuthenticatedRequest) -> HttpResponse:
                 actor=request.user, email=form.cleaned_data["email"], password=form.cleaned_data["password"]
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)  # type: ignore[arg-type]
+            _apply_errors(form, exc)
         else:
             messages.success(request, "Your e-mail address was changed.")
             return redirect("accounts:settings")

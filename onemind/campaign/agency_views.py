@@ -31,8 +31,8 @@ def agencies(request: HttpRequest) -> HttpResponse:
     filters = selectors.AgencyFilters.from_query(request.GET)
     page = Paginator(selectors.agency_directory(filters), PAGE_SIZE).get_page(request.GET.get("page"))
     for agency in page:
-        months = agency.pledge_months  # type: ignore[attr-defined]
-        agency.deadline = add_months(agency.pledge_on, months) if months else None  # type: ignore[attr-defined]
+        months = agency.pledge_months
+        agency.deadline = add_months(agency.pledge_on, months) if months else None
     chosen = {k: v for k, v in vars(filters).items() if v}
     query = {("type" if k == "agency_type" else k): v for k, v in chosen.items()}
     return render(
@@ -78,7 +78,7 @@ def log_contact(request: AuthenticatedRequest, agency_slug: str) -> HttpResponse
         else:
             messages.success(request, "Contact logged.")
     else:
-        messages.error(request, "Not logged: " + " ".join(e for errs in form.errors.values() for e in errs))
+        messages.error(request, "Not logged: " + " ".join(str(e) for errs in form.errors.values() for e in errs))
     return redirect("campaign:agency", agency_slug=agency.slug)
 
 

@@ -101,11 +101,11 @@ def _months_before(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month + 1, min(day.day, last))
 
 
-def agency_directory(filters: AgencyFilters, today: dt.date | None = None) -> QuerySet[Agency]:
+def agency_directory(filters: AgencyFilters, today: dt.date | None = None) -> QuerySet[Any]:
     """Every agency with what staff filter on, as one query (plus the paginator's count)."""
     today = today or timezone.localdate()
     pledges = _current_pledges()
-    rows = Agency.objects.annotate(
+    rows: QuerySet[Any] = Agency.objects.annotate(
         pledge_on=Subquery(pledges.values("pledged_on")[:1]),
         pledge_months=Subquery(pledges.values("committed_months")[:1]),
         pledge_edition=Subquery(pledges.values("edition__code")[:1]),
@@ -155,7 +155,7 @@ def _verified_submissions() -> QuerySet[Any]:
         return Submission.objects.filter(state="verified")
 
 
-def _status_filter(rows: QuerySet[Agency], status: str) -> QuerySet[Agency]:
+def _status_filter(rows: QuerySet[Any], status: str) -> QuerySet[Any]:
     has_pledge = Exists(_current_pledges())
     if status == "unclaimed":
         return rows.filter(has_admin=False, claim_pending=False)
@@ -171,7 +171,7 @@ def _status_filter(rows: QuerySet[Agency], status: str) -> QuerySet[Agency]:
 def announcement_audience(announcement: Announcement, today: dt.date | None = None) -> QuerySet[Agency]:
     """The agencies a targeted announcement is for."""
     states = [s.strip().upper() for s in announcement.target_states.split(",") if s.strip()]
-    rows = Agency.objects.all()
+    rows: QuerySet[Any] = Agency.objects.all()
     if states:
         rows = rows.filter(state__in=states)
     status = announcement.target_status

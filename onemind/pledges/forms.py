@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.db.models import Max, Min
@@ -30,7 +30,7 @@ class _Terms(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         bounds = RuleEdition.objects.aggregate(low=Min("min_months"), high=Max("max_months"))
-        field = self.fields["committed_months"]
+        field = cast(forms.IntegerField, self.fields["committed_months"])
         field.min_value, field.max_value = bounds["low"] or 1, bounds["high"] or 120
         field.widget.attrs.update(min=field.min_value, max=field.max_value)
         field.validators = []  # the chosen edition's range is checked in clean()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.db.models import Count, QuerySet
@@ -169,5 +170,5 @@ def pending_claims() -> QuerySet[AgencyClaim]:
     )
 
 
-def claims_of(user: object) -> QuerySet[AgencyClaim]:
+def claims_of(user: Any) -> QuerySet[AgencyClaim]:
     return AgencyClaim.objects.filter(user=user).select_related("agency").order_by("-created_at")
