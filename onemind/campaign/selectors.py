@@ -61,7 +61,8 @@ class AgencyFilters:
     @classmethod
     def from_query(cls, query: Any) -> AgencyFilters:
         def get(name: str, limit: int) -> str:
-            return str(query.get(name, ""))[:limit].strip()
+            # NUL cannot be stored or compared by PostgreSQL; no real search contains one.
+            return str(query.get(name, "")).replace("\x00", "")[:limit].strip()
 
         return cls(
             q=get("q", 100),
