@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 from pathlib import Path
 from typing import Any
 
 import dj_database_url
 from csp.constants import NONCE
 
-from onemind.lib.env import env_bool, env_int, env_list, env_str, secret_key_from_env_or_file
+from onemind.lib.env import env_bool, env_int, env_list, env_proxy_count, env_str, secret_key_from_env_or_file
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(env_str("ONEMIND_DATA_DIR", str(BASE_DIR.parent / "var"))).resolve()
@@ -58,10 +59,18 @@ INSTALLED_APPS = [
     "onemind.notifications",
     "onemind.api",
     "onemind.exports",
+    "onemind.outcomes",
+    "onemind.planner",
 ]
+# Benchmark and national data generator (``onemind bench``, ``onemind generate-national``): a development
+# checkout has them, a built wheel does not.
+if importlib.util.find_spec("onemind.devtools") is not None:
+    INSTALLED_APPS.append("onemind.devtools")
 
 MIDDLEWARE = [
     "onemind.lib.middleware.RequestIdMiddleware",
+    "onemind.lib.middleware.PermissionsPolicyMiddleware",
+    "onemind.lib.middleware.RejectNulMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -83,14 +92,33 @@ AUTHENTICATION_BACKENDS = [
     # Django's ModelBackend with the per-request user load written by hand (onemind/accounts/backends.py).
     "onemind.accounts.backends.UserBackend",
 ]
-# Five failures for one e-mail address from one IP address lock that pair for 15 minutes. Locking the pair (not the
-# account) means an attacker elsewhere cannot lock the real user out, and the cool-off ends every lockout.
+# Reverse proxies in front of the app whose X-Forwarded-For entries are believed (BEHIND_PROXY: a count; "true" = 1).
+# Every lockout, rate limit and security-log line reads the client from onemind.lib.client_address, never from a
+# header the client sets.
+TRUSTED_PROXY_COUNT = env_proxy_count("BEHIND_PROXY", 0)
+# Lockout (django-axes, state in the database so every web process sees it). Three rules, each ended by the cool-off:
+# - five failures for one e-mail address from one client address lock that pair for 15 minutes. Locking the pair (not
+#   the account) means an attacker elsewhere cannot lock the real user out;
+# - LOGIN_FAILURES_PER_ADDRESS failures from one client address, whatever accounts they name, lock that address
+#   (password spraying);
+# - past LOGIN_FAILURES_PER_ACCOUNT failures on one account from anywhere, addresses that never signed in to it get
+#   one attempt per LOGIN_ACCOUNT_SLOWDOWN_SECONDS (guessing from many addresses), while the owner's known addresses
+#   are not slowed.
+AXES_HANDLER = "onemind.accounts.lockout.LockoutHandler"
+AXES_CLIENT_IP_CALLABLE = "onemind.lib.client_address.client_address"
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = dt.timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# A refused attempt is not counted again: the cool-off runs from the last counted failure, and our own rules (which
+# axes only consults before authenticating) answer with the same lockout page.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+LOGIN_FAILURES_PER_ADDRESS = env_int("LOGIN_FAILURES_PER_ADDRESS", 20)
+LOGIN_FAILURES_PER_ACCOUNT = env_int("LOGIN_FAILURES_PER_ACCOUNT", 10)
+LOGIN_ACCOUNT_SLOWDOWN_SECONDS = env_int("LOGIN_ACCOUNT_SLOWDOWN_SECONDS", 60)
 # The login form posts the e-mail as "username" (Django's AuthenticationForm); axes would otherwise look for "email".
 AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "onemind.accounts.lockout.normalized_username"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False
@@ -211,10 +239,36 @@ SECURE_SSL_REDIRECT = HTTPS and env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY", False) else None
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUSTED_PROXY_COUNT > 0 else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "onemind.lib.errors.csrf_failure"
+# Browser features no page uses, denied to the site and anything it frames (onemind/lib/middleware.py).
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "picture-in-picture",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )  # fmt: skip
+)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 12)
@@ -243,7 +297,15 @@ LOGGING = {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
         "json": {"()": "onemind.accounts.log_format.JsonFormatter"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": env_str("LOG_FORMAT", "json")}},
+    # An expected refusal (403, CSRF failure, 4xx) is one line, not a traceback: onemind/lib/log_filters.py.
+    "filters": {"one_line_refusals": {"()": "onemind.lib.log_filters.OneLineRefusals"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": env_str("LOG_FORMAT", "json"),
+            "filters": ["one_line_refusals"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
@@ -263,7 +325,7 @@ REST_FRAMEWORK = {
     },
     "DEFAULT_PAGINATION_CLASS": "onemind.api.pagination.Pagination",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["onemind.api.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "onemind.api.errors.exception_handler",
 }
@@ -285,3 +347,5 @@ SPECTACULAR_SETTINGS = {
 
 # Invitations expire: a forwarded or leaked link is useless after this many days.
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 14)
+# A new e-mail address confirms itself by a signed, single-use link valid this many hours.
+EMAIL_CHANGE_VALID_HOURS = env_int("EMAIL_CHANGE_VALID_HOURS", 24)

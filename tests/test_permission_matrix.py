@@ -30,6 +30,7 @@ ROUTES: dict[str, Route] = {
     "accounts:signup_new_agency": Route("public"),
     "accounts:signup_for_agency": Route("public", public_statuses=(409,)),  # it has an administrator
     "accounts:invitation": Route("public", public_statuses=(410,)),  # the sample token is not valid
+    "accounts:confirm_email": Route("public", public_statuses=(410,)),  # the sample token is not valid
     "accounts:password_reset": Route("public"),
     "accounts:password_reset_done": Route("public"),
     "accounts:password_reset_confirm": Route("public"),
@@ -108,6 +109,7 @@ def _url(name: str, cast: Cast) -> str:
     """The route's URL with sample arguments, always naming objects of the home agency."""
     explicit = {
         "accounts:invitation": {"token": "not-a-real-token"},
+        "accounts:confirm_email": {"token": "not-a-real-token"},
         "accounts:signup_for_agency": {"agency_slug": cast.agency.slug},
         "accounts:request_access": {"agency_slug": cast.agency.slug},
         "accounts:password_reset_confirm": {"uidb64": "MQ", "token": "set-password"},

@@ -6,6 +6,7 @@ from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from onemind.tenancy.roles import Role
 
@@ -42,6 +43,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     # Set when the person opened the signed link e-mailed to this address (or accepted an invitation sent to it);
     # an account acts only once its address is verified (onemind.accounts.security).
     email_verified_at = models.DateTimeField(null=True, blank=True)
+    # Raised when a sign-in factor changes: every other session of the account ends (it is part of the session hash).
+    session_epoch = models.PositiveIntegerField(default=0)
 
     objects = UserManager()
 
@@ -59,6 +62,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def email_domain(self) -> str:
         return self.email.rpartition("@")[2].lower()
+
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        if not self.session_epoch:
+            return super()._get_session_auth_hash(secret=secret)  # type: ignore[misc]
+        key_salt = "onemind.accounts.models.User.get_session_auth_hash"
+        value = f"{self.password}:{self.session_epoch}"
+        return salted_hmac(key_salt, value, secret=secret, algorithm="sha256").hexdigest()
 
 
 class Invitation(models.Model):

@@ -9,6 +9,7 @@ import logging
 import time
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 from axes.signals import user_locked_out
 from django.conf import settings
@@ -22,6 +23,7 @@ from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from onemind.accounts.log_format import safe_fields
+from onemind.lib.client_address import client_address
 from onemind.tenancy.models import Membership
 from onemind.tenancy.roles import Role
 
@@ -78,7 +80,7 @@ def log_event(event: str, request: HttpRequest | None = None, *, level: str = "i
     token, name, e-mail or badge number are dropped by `safe_fields`, whatever the caller passes."""
     details = safe_fields(fields)
     if request is not None:
-        details.setdefault("ip", request.META.get("REMOTE_ADDR", ""))
+        details.setdefault("ip", client_address(request))
         details.setdefault("path", request.path)
         user = getattr(request, "user", None)
         if user is not None and getattr(user, "is_authenticated", False):
@@ -96,59 +98,94 @@ def request_id(request: HttpRequest | None) -> str:
     return str(getattr(request, "request_id", "-"))
 
 
-_TWO_FACTOR_OPEN_PATHS = ("/accounts/two-factor/", "/accounts/logout/", "/static/", "/health/")
+# Always reachable: assets and the health check. A half-signed-in session (password only, second factor pending)
+# also reaches its one step (below) and sign-out, and nothing else.
+# The API takes agency tokens only (a session is no credential there), so it is not held either.
+_ALWAYS_OPEN_PREFIXES = ("/static/", "/health/", "/favicon.ico", "/api/")
+_PENDING_STEP = {"verify": "accounts:two_factor_verify", "setup": "accounts:two_factor_setup"}
+
+
+def is_background_request(request: HttpRequest) -> bool:
+    """A request a page makes after it has loaded (htmx badges, progress polling, fetch): its answer is inserted into
+    the page or read by script, so it must never be a redirect to a whole page."""
+    if request.headers.get("HX-Request"):
+        return True
+    mode = request.headers.get("Sec-Fetch-Mode")
+    return bool(mode) and mode != "navigate"
+
+
+def _nothing() -> HttpResponse:
+    return HttpResponse(status=204)
+
+
+def signin_incomplete(request: HttpRequest) -> bool:
+    """Signed in with the password, second factor still pending (set by SessionSecurityMiddleware)."""
+    return bool(getattr(request, "signin_incomplete", False))
+
+
 # What an account whose address is not yet verified may open: the verification pages, invitations (their token
 # verifies the address), signing out.
-_UNVERIFIED_OPEN_PATHS = (
-    "/accounts/verify-email/",
-    "/accounts/invitation/",
-    "/accounts/logout/",
-    "/static/",
-    "/health/",
-    "/favicon.ico",
-)
+_UNVERIFIED_OPEN_PATHS = ("/accounts/verify-email/", "/accounts/invitation/", "/accounts/logout/")
 
 
 def _held_for_email_verification(request: HttpRequest) -> HttpResponse | None:
     user = request.user
     if not user.is_authenticated or getattr(user, "email_verified_at", True) is not None:
         return None
-    if request.path.startswith(_UNVERIFIED_OPEN_PATHS):
+    if request.path.startswith(_UNVERIFIED_OPEN_PATHS) or request.path.startswith(_ALWAYS_OPEN_PREFIXES):
         return None
-    if request.headers.get("HX-Request"):
-        return HttpResponse(status=204)  # never redirect a fragment into the interstitial page
+    if is_background_request(request):
+        return _nothing()  # never redirect a fragment into the interstitial page
     return redirect("accounts:verify_email")
 
 
 class SessionSecurityMiddleware:
-    """Ends idle or too-old sessions and holds two-factor users at the verification page until they pass."""
+    """Ends idle or too-old sessions and holds two-factor users at their one step (verify, or first enrolment) until
+    they pass. Background requests (htmx, fetch) get an empty 204 instead of a redirect to a page."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        session = request.session
-        if SEEN_AT in session:
-            now = int(time.time())
-            idle = now - int(session[SEEN_AT])
-            age = now - int(session.get(AUTH_AT, now))
-            if idle > settings.SESSION_IDLE_SECONDS or age > settings.SESSION_ABSOLUTE_SECONDS:
-                logout(request)
-                messages.info(request, "You were signed out after a period of inactivity. Please sign in again.")
-                return redirect(f"{reverse('accounts:login')}?next={request.path}")
-            if idle > _SEEN_WRITE_EVERY:
-                session[SEEN_AT] = now
-            pending = session.get(TWO_FACTOR, "")
-            if pending and not request.path.startswith(_TWO_FACTOR_OPEN_PATHS):
-                if not request.user.is_verified():  # type: ignore[union-attr]
-                    target = "accounts:two_factor_verify" if pending == "verify" else "accounts:two_factor_setup"
-                    return redirect(f"{reverse(target)}?next={request.get_full_path()}")
-        held = _held_for_email_verification(request)
+        held = self._hold(request) or _held_for_email_verification(request)
         if held is not None:
             return held
         response = self.get_response(request)
+        if is_background_request(request) and response.status_code in (301, 302, 303, 307, 308):
+            # e.g. a badge asked for by a page whose session has since ended: never insert the sign-in page into it.
+            if response.get("Location", "").startswith((reverse("accounts:login"), "/accounts/two-factor/")):
+                response = _nothing()
         _log_security_relevant(request, response)
         return response
+
+    def _hold(self, request: HttpRequest) -> HttpResponse | None:
+        session = request.session
+        if SEEN_AT not in session:
+            return None
+        now = int(time.time())
+        idle = now - int(session[SEEN_AT])
+        age = now - int(session.get(AUTH_AT, now))
+        if idle > settings.SESSION_IDLE_SECONDS or age > settings.SESSION_ABSOLUTE_SECONDS:
+            logout(request)
+            if is_background_request(request):
+                return _nothing()
+            messages.info(request, "You were signed out after a period of inactivity. Please sign in again.")
+            return redirect(f"{reverse('accounts:login')}?{urlencode({'next': request.path})}")
+        if idle > _SEEN_WRITE_EVERY:
+            session[SEEN_AT] = now
+        pending = session.get(TWO_FACTOR, "")
+        if not pending or request.user.is_verified():  # type: ignore[union-attr]
+            return None
+        request.signin_incomplete = True  # type: ignore[attr-defined]
+        # Both steps' views check again who may use them: enrolment only while the account has no authenticator.
+        if request.path in {reverse(name) for name in (*_PENDING_STEP.values(), "accounts:logout")}:
+            return None
+        if request.path.startswith(_ALWAYS_OPEN_PREFIXES):
+            return None
+        if is_background_request(request):
+            return _nothing()
+        step = reverse(_PENDING_STEP.get(pending, "accounts:two_factor_verify"))
+        return redirect(f"{step}?{urlencode({'next': request.get_full_path()})}")
 
 
 def _log_security_relevant(request: HttpRequest, response: HttpResponse) -> None:
@@ -156,7 +193,8 @@ def _log_security_relevant(request: HttpRequest, response: HttpResponse) -> None
     status = response.status_code
     if status in (401, 403, 429) and not request.path.startswith("/api/"):
         # The API logs its own denials with the reason (onemind/api/errors.py).
-        log_event("access.denied", request, level="warning", status=status)
+        reason = getattr(request, "refusal_reason", "")  # set by the 403 and CSRF-failure views (lib/errors.py)
+        log_event("access.denied", request, level="warning", status=status, reason=reason)
     if request.method != "POST":
         return
     match = getattr(request, "resolver_match", None)

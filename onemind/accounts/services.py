@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import secrets
@@ -11,12 +12,15 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import models, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from onemind.accounts.models import Invitation, User
+from onemind.accounts.signals import invitation_accepted
 from onemind.audit.services import log_action, snapshot
 from onemind.tenancy.models import Agency, Membership
 from onemind.tenancy.roles import Role
@@ -172,6 +176,7 @@ def accept_invitation(*, token: str, user: User) -> Membership:
         from onemind.roster.services import link_officer_account
 
         link_officer_account(actor=user, invitation=invitation, user=user)
+    invitation_accepted.send(sender=Invitation, invitation=invitation, user=user)
     log_action(
         actor=user,
         action="membership.joined" if created else "membership.invitation_reused",
@@ -233,15 +238,152 @@ def describe_user(user: Any) -> str:
     return getattr(user, "full_name", "") or getattr(user, "email", "") or "someone"
 
 
-def change_email_address(*, actor: User, email: str, password: str) -> User:
-    """Re-authenticates with the password before changing the address people sign in with."""
+EMAIL_CHANGE_SALT = "onemind.accounts.email_change"
+
+
+class EmailChangeError(Exception):
+    """An address-confirmation link that cannot be used; the message says why."""
+
+
+@dataclasses.dataclass(frozen=True)
+class EmailChange:
+    user: User
+    new_email: str
+
+
+def _address_taken(email: str, *, by_other_than: User) -> bool:
+    return User.objects.filter(email__iexact=email).exclude(pk=by_other_than.pk).exists()
+
+
+def request_email_change(*, actor: User, email: str, password: str) -> str:
+    """Re-authenticate, then e-mail the new address a signed link that makes the change; until it is clicked the
+    old address stays. The old address is told now (and again when the change happens). Returns the link."""
     if not actor.check_password(password):
         raise ValidationError({"password": "The password is not correct."})
     email = email.strip().lower()
-    if User.objects.filter(email__iexact=email).exclude(pk=actor.pk).exists():
+    if email == actor.email.lower():
+        raise ValidationError({"email": "That is already your address."})
+    if _address_taken(email, by_other_than=actor):
         raise ValidationError({"email": "Another account uses this address."})
-    before = {"email": actor.email}
-    actor.email = email
-    actor.save(update_fields=["email"])
-    log_action(actor=actor, action="account.email_changed", obj=actor, before=before, after={"email": email})
-    return actor
+    # Single use: the link names the address it replaces and the account's session epoch, and the change moves both.
+    token = signing.dumps(
+        {"user": actor.pk, "old": actor.email, "new": email, "epoch": actor.session_epoch},
+        salt=EMAIL_CHANGE_SALT,
+        compress=True,
+    )
+    link = settings.SITE_URL + reverse("accounts:confirm_email", args=[token])
+    hours = settings.EMAIL_CHANGE_VALID_HOURS
+    _tell_user(
+        actor,
+        to=email,
+        subject="Confirm your new e-mail address for OneMind",
+        template="accounts/email/email_change_confirm.txt",
+        context={"link": link, "new_email": email, "hours": hours},
+    )
+    _tell_user(
+        actor,
+        subject="A change of your OneMind e-mail address was requested",
+        template="accounts/email/email_change_requested.txt",
+        context={"new_email": email, "hours": hours},
+    )
+    log_action(actor=actor, action="account.email_change_requested", obj=actor, after={"email": email})
+    return link
+
+
+def open_email_change(token: str) -> EmailChange:
+    """The change a confirmation link stands for, or EmailChangeError saying why it cannot be used."""
+    try:
+        data = signing.loads(token, salt=EMAIL_CHANGE_SALT, max_age=settings.EMAIL_CHANGE_VALID_HOURS * 3600)
+    except signing.SignatureExpired as exc:
+        raise EmailChangeError("This link has expired. Ask for the change again from your account page.") from exc
+    except signing.BadSignature as exc:
+        raise EmailChangeError("This link is not valid. Copy the whole link from the e-mail.") from exc
+    user_id = data.get("user") if isinstance(data, dict) else None
+    user = User.objects.filter(pk=user_id, is_active=True).first() if isinstance(user_id, int) else None
+    if user is None or user.email != data.get("old") or user.session_epoch != data.get("epoch"):
+        raise EmailChangeError("This link was already used or replaced. Ask for the change again if you need it.")
+    if _address_taken(str(data.get("new", "")), by_other_than=user):
+        raise EmailChangeError("Another account now uses this address.")
+    return EmailChange(user=user, new_email=str(data["new"]))
+
+
+@transaction.atomic
+def confirm_email_change(*, token: str) -> User:
+    """The new address clicked its link: change the address, end the account's other sessions, tell the old one."""
+    change = open_email_change(token)
+    user = User.objects.select_for_update().get(pk=change.user.pk)
+    if user.email != change.user.email or user.session_epoch != change.user.session_epoch:
+        raise EmailChangeError("This link was already used or replaced. Ask for the change again if you need it.")
+    old = user.email
+    user.email = change.new_email
+    # The link reached the new address: it is verified by the same proof as a sign-up's.
+    user.email_verified_at = timezone.now()
+    user.save(update_fields=["email", "email_verified_at"])
+    end_other_sessions(user)
+    log_action(actor=user, action="account.email_changed", obj=user, before={"email": old}, after={"email": user.email})
+    _tell_user(
+        user,
+        to=old,
+        subject="Your OneMind e-mail address was changed",
+        template="accounts/email/email_changed.txt",
+        context={"old_email": old, "new_email": user.email},
+    )
+    return user
+
+
+RECOVERY_CODES = 10
+
+
+def new_recovery_codes(user: User) -> list[str]:
+    device, _ = StaticDevice.objects.get_or_create(user=user, name="Recovery codes")
+    device.token_set.all().delete()
+    codes = [secrets.token_hex(5) for _ in range(RECOVERY_CODES)]
+    StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])
+    return codes
+
+
+def end_other_sessions(user: User) -> None:
+    """Every session of the account but the caller's ends (the caller keeps its own with update_session_auth_hash)."""
+    User.objects.filter(pk=user.pk).update(session_epoch=models.F("session_epoch") + 1)
+    user.refresh_from_db(fields=["session_epoch"])
+
+
+def _tell_user(user: User, *, subject: str, template: str, context: dict[str, Any], to: str | None = None) -> None:
+    body = render_to_string(template, {"user": user, "site_url": settings.SITE_URL, **context})
+    address = to or user.email
+    transaction.on_commit(lambda: send_mail(subject=subject, message=body, from_email=None, recipient_list=[address]))
+
+
+@transaction.atomic
+def enrol_two_factor_device(*, actor: User, device: TOTPDevice) -> list[str]:
+    """Confirm `device` as the account's one authenticator (replacing any other), issue new recovery codes, end every
+    other session, audit it and e-mail the account. The caller has checked the password and a code from `device`,
+    and that the session may change factors (onemind/accounts/two_factor.py)."""
+    replaced = TOTPDevice.objects.filter(user=actor).exclude(pk=device.pk)
+    had_one = replaced.filter(confirmed=True).exists()
+    replaced.delete()
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    codes = new_recovery_codes(actor)
+    end_other_sessions(actor)
+    action = "account.two_factor_replaced" if had_one else "account.two_factor_enabled"
+    log_action(actor=actor, action=action, obj=actor)
+    _tell_user(
+        actor,
+        subject="Two-factor sign-in changed on your OneMind account",
+        template="accounts/email/two_factor_changed.txt",
+        context={"replaced": had_one, "when": timezone.now()},
+    )
+    return codes
+
+
+def renew_recovery_codes(*, actor: User) -> list[str]:
+    codes = new_recovery_codes(actor)
+    log_action(actor=actor, action="account.recovery_codes_renewed", obj=actor)
+    _tell_user(
+        actor,
+        subject="New recovery codes for your OneMind account",
+        template="accounts/email/recovery_codes_renewed.txt",
+        context={"when": timezone.now()},
+    )
+    return codes

@@ -16,6 +16,7 @@ urlpatterns = [
     path("home/", views.home, name="home"),
     path("settings/", views.account_settings, name="settings"),
     path("settings/email/", views.change_email, name="change_email"),
+    path("email/confirm/<str:token>/", views.confirm_email, name="confirm_email"),
     path(
         "settings/password/",
         auth_views.PasswordChangeView.as_view(success_url=reverse_lazy("accounts:password_change_done")),

@@ -3,8 +3,9 @@ from __future__ import annotations
 from typing import cast
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -22,10 +23,14 @@ from onemind.accounts.forms import (
 )
 from onemind.accounts.models import User
 from onemind.accounts.services import (
+    EmailChangeError,
     InvitationError,
     accept_invitation,
+    confirm_email_change,
     create_user_account,
+    open_email_change,
     open_invitation,
+    request_email_change,
     send_email_verification,
     user_for_verification_token,
     verify_email,
@@ -270,18 +275,46 @@ def account_settings(request: AuthenticatedRequest) -> HttpResponse:
 
 @login_required
 def change_email(request: AuthenticatedRequest) -> HttpResponse:
+    """Ask for a new address: nothing changes until the new address clicks the link e-mailed to it."""
     from onemind.accounts.forms import EmailChangeForm
-    from onemind.accounts.services import change_email_address
 
     form = EmailChangeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            change_email_address(
+            request_email_change(
                 actor=request.user, email=form.cleaned_data["email"], password=form.cleaned_data["password"]
             )
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
-            messages.success(request, "Your e-mail address was changed.")
+            messages.success(
+                request,
+                f"We sent a link to {form.cleaned_data['email']}. Your address changes when you open it; "
+                "until then you keep signing in with your current address.",
+            )
             return redirect("accounts:settings")
-    return render(request, "accounts/change_email.html", {"form": form})
+    return render(
+        request, "accounts/change_email.html", {"form": form, "valid_hours": settings.EMAIL_CHANGE_VALID_HOURS}
+    )
+
+
+def confirm_email(request: HttpRequest, token: str) -> HttpResponse:
+    """The link e-mailed to a new address: a page with one button (so a mail scanner opening links changes nothing)."""
+    try:
+        change = open_email_change(token)
+    except EmailChangeError as exc:
+        return render(request, "accounts/email_confirm.html", {"reason": str(exc)}, status=410)
+    if request.method == "POST":
+        # Who is signed in here, read before the change ends the account's sessions (request.user loads lazily).
+        signed_in_as = request.user.pk if request.user.is_authenticated else None
+        try:
+            user = confirm_email_change(token=token)
+        except EmailChangeError as exc:
+            return render(request, "accounts/email_confirm.html", {"reason": str(exc)}, status=410)
+        if signed_in_as == user.pk:
+            update_session_auth_hash(request, user)
+            messages.success(request, f"Your e-mail address is now {user.email}.")
+            return redirect("accounts:settings")
+        messages.success(request, f"Your e-mail address is now {user.email}. Sign in with it.")
+        return redirect("accounts:login")
+    return render(request, "accounts/email_confirm.html", {"new_email": change.new_email})

@@ -10,11 +10,11 @@ from django.core.cache import cache
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
-from rest_framework.throttling import BaseThrottle
 
 from onemind.accounts.security import log_event
 from onemind.api.models import ApiToken
 from onemind.api.tokens import token_for
+from onemind.lib.client_address import client_address
 
 # Failed token authentications allowed per client address per minute (settings.API_TOKEN_FAILURES_PER_MINUTE).
 # Authentication runs before DRF's throttles, so guesses are counted here; past the limit every token from that
@@ -29,7 +29,7 @@ class _Failures:
         now = time.time()
         self.window = int(now // 60)
         self.retry_after = 60 - int(now % 60)
-        ident = BaseThrottle().get_ident(request)
+        ident = client_address(request)
         self.key = f"onemind:api:token-failures:{ident}:{self.window}"
 
     @staticmethod

@@ -99,11 +99,12 @@ class AgencyApiView(APIView):
         return response
 
 
-def etag(version: int) -> str:
+def etag(version: int | str) -> str:
+    """The HTTP form of a record's version (lib.versions.record_version), the same one the edit forms carry."""
     return f'"v{version}"'
 
 
-def check_if_match(request: Request, version: int) -> None:
+def check_if_match(request: Request, version: int | str) -> None:
     """412 when the client's If-Match names another version (no header: last write wins, as for the UI)."""
     header = request.headers.get("If-Match", "").strip()
     if not header or header == "*":

@@ -1,4 +1,4 @@
-"""One error body for every API failure:
+"""One error body for every API failure (onemind/lib/errors.py; its handlers answer what never reaches DRF):
 
 {"error": {"status": 400, "code": "invalid", "message": "…", "fields": {"hire_date": ["…"]}, "request_id": "…"}}
 """
@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from onemind.accounts.security import log_event
+from onemind.lib.errors import error_body
 
 
 class PreconditionFailed(exceptions.APIException):
@@ -26,14 +27,6 @@ class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_detail = "This request conflicts with another one."
     default_code = "conflict"
-
-
-def error_body(status_code: int, code: str, message: str, request: Any, fields: Any = None) -> dict[str, Any]:
-    body: dict[str, Any] = {"status": status_code, "code": code, "message": message}
-    if fields:
-        body["fields"] = fields
-    body["request_id"] = str(getattr(request, "request_id", "")) if request is not None else ""
-    return {"error": body}
 
 
 def _fields(detail: Any) -> dict[str, list[str]] | None:

@@ -24,6 +24,7 @@ from django_scopes import scopes_disabled
 
 from onemind.accounts.security import log_event
 from onemind.audit.services import log_action
+from onemind.ops.retention import erasure_summary
 from onemind.tenancy.models import Agency, Membership
 
 # Never exported: secrets (hashes of tokens and codes) and cached copies of responses.
@@ -151,6 +152,9 @@ def export_archive(*, actor: Any, agency: Agency, via: str) -> tuple[IO[bytes], 
         "format": "One JSON file per table (Django serialization: model, pk, fields).",
         "tables": {},
         "files": {},
+        # Separated personnel erased under the agency's retention period: rows kept with "(erased)" names and an
+        # `erased_at` date in the roster table; this says how many and when.
+        "erasure": erasure_summary(agency),
     }
     certificates: list[str] = []
 

@@ -10,12 +10,17 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
 from onemind.api.models import ApiToken
+from onemind.lib.client_address import client_address
 
 
 class _SettingsRate(SimpleRateThrottle):
     def get_rate(self) -> str | None:
         # Read at request time (DRF binds the rates at import), so a deployment or a test can change them.
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
+    def get_ident(self, request: Request) -> str:
+        # DRF's own get_ident believes any X-Forwarded-For; the client address honours only trusted proxies.
+        return client_address(request)
 
 
 class TokenRateThrottle(_SettingsRate):

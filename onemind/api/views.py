@@ -35,6 +35,9 @@ from onemind.api.serializers import (
     TrainingWriteSerializer,
 )
 from onemind.courses.selectors import parse_filters, public_sessions
+from onemind.lib.downloads import as_download
+from onemind.lib.query import BadQueryValue, parse_date
+from onemind.lib.versions import record_version
 from onemind.roster.models import Person
 from onemind.roster.selectors import roster_list
 from onemind.roster.services import separate_person
@@ -87,7 +90,7 @@ def _person(employee_number: str) -> Person:
 
 
 def _with_etag(data: Any, person: Person, code: int = 200) -> Response:
-    return Response(data, status=code, headers={"ETag": etag(person.version)})
+    return Response(data, status=code, headers={"ETag": etag(record_version(person))})
 
 
 class PersonView(AgencyApiView):
@@ -126,7 +129,7 @@ class PersonView(AgencyApiView):
             employee_number=employee_number,
             data=data,
             create=create,
-            check=lambda p: check_if_match(request, p.version),
+            check=lambda p: check_if_match(request, record_version(p)),
         )
         code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
         return _with_etag(PersonSerializer(person).data, person, code)
@@ -177,7 +180,7 @@ class SeparateView(AgencyApiView):
         with transaction.atomic():
             person = _person(employee_number)
             person = Person.objects.select_for_update().get(pk=person.pk)
-            check_if_match(request, person.version)
+            check_if_match(request, record_version(person))
             person = separate_person(actor=request.user, person=person, on=data["on"], reason=data["reason"])
         return _with_etag(PersonSerializer(person).data, person)
 
@@ -249,13 +252,11 @@ class ComplianceView(AgencyApiView):
         responses={200: ComplianceSerializer, **ERRORS},
     )
     def get(self, request: Request) -> Response:
-        raw = request.query_params.get("on", "")
         try:
-            on = dt.date.fromisoformat(raw) if raw else timezone.localdate()
-        except ValueError as exc:
-            raise exceptions.ValidationError({"on": ["Give the date as YYYY-MM-DD."]}) from exc
-        if not dt.date(1950, 1, 1) <= on <= dt.date(2100, 12, 31):
-            raise exceptions.ValidationError({"on": ["Give a date between 1950 and 2100."]})
+            on = parse_date(request.query_params.get("on"), earliest=dt.date(1950, 1, 1), latest=dt.date(2100, 12, 31))
+        except BadQueryValue as exc:
+            raise exceptions.ValidationError({"on": [str(exc)]}) from exc
+        on = on or timezone.localdate()
         return Response(ComplianceSerializer(compose.compliance_on(self.agency, on)).data)
 
 
@@ -268,7 +269,7 @@ class ExportView(AgencyApiView):
     )
     def get(self, request: Request) -> FileResponse:
         archive, filename = export_archive(actor=request.user, agency=self.agency, via="api")
-        return FileResponse(archive, as_attachment=True, filename=filename, content_type="application/zip")
+        return as_download(FileResponse(archive, content_type="application/zip"), filename)
 
 
 class CourseSessionsView(APIView):

@@ -12,6 +12,7 @@ from onemind.api.export import export_archive
 from onemind.api.forms import TokenForm
 from onemind.api.models import ApiToken
 from onemind.api.tokens import create_api_token, revoke_api_token
+from onemind.lib.downloads import as_download
 from onemind.tenancy.access import AgencyRequest, agency_view
 from onemind.tenancy.roles import AGENCY_WRITE
 
@@ -58,7 +59,5 @@ def revoke(request: AgencyRequest, prefix: str) -> HttpResponse:
 @agency_view(AGENCY_WRITE)
 def export(request: AgencyRequest) -> HttpResponse:
     archive, filename = export_archive(actor=request.user, agency=request.access.agency, via="web")
-    response: HttpResponse = FileResponse(  # type: ignore[assignment]
-        archive, as_attachment=True, filename=filename, content_type="application/zip"
-    )
-    return response
+    response: HttpResponse = FileResponse(archive, content_type="application/zip")  # type: ignore[assignment]
+    return as_download(response, filename)

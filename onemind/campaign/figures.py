@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from onemind.campaign.models import AgencyStanding, FiguresRefresh, StandingRollup
 from onemind.campaign.standings import SIZE_CLASSES, SIZE_LABELS
-from onemind.compliance.engine import Status
+from onemind.engine import Status
 from onemind.lib.agency_types import AGENCY_TYPE_LABELS, AGENCY_TYPES
 from onemind.lib.ori import STATE_CODES
 

@@ -12,15 +12,20 @@ from onemind.accounts.models import User
 from onemind.audit.services import log_action, snapshot
 from onemind.campaign.models import Announcement, ContactLogEntry, SyllabusEvidence
 from onemind.lib.uploads import delete_private_upload
+from onemind.lib.versions import lock_current
 from onemind.tenancy.models import Agency
 from onemind.training.models import CourseType
 
 
-def save_reference(*, actor: User, instance: models.Model, action: str) -> models.Model:
-    """Save an edited or new reference row (edition, course type, resource, announcement) and audit it."""
+@transaction.atomic
+def save_reference(
+    *, actor: User, instance: models.Model, action: str, expected_version: str | None = None
+) -> models.Model:
+    """Save an edited or new reference row (edition, course type, resource, announcement) and audit it. With
+    `expected_version` (the edit form's), a row another staff member saved since is refused with StaleEdit."""
     before = None
     if instance.pk is not None:
-        before = snapshot(type(instance)._default_manager.filter(pk=instance.pk).first())
+        before = snapshot(lock_current(instance, expected_version))
     instance.save()
     log_action(actor=actor, action=action, obj=instance, before=before, after=snapshot(instance))
     return instance

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from onemind.campaign.models import AgencyStanding, FiguresRefresh, StandingRollup
-from onemind.compliance.engine import CIT, MHFA, AgencyResult, State, Status
+from onemind.engine import CIT, MHFA, AgencyResult, State, Status
 from onemind.pledges.models import Pledge
 from onemind.reviews.models import Submission
 

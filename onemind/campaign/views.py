@@ -15,6 +15,8 @@ from django_scopes import scopes_disabled
 from onemind.campaign import services
 from onemind.campaign.forms import AnnouncementForm, CourseTypeForm, EditionForm, NewEditionForm, ResourceForm
 from onemind.campaign.models import Announcement, SyllabusEvidence
+from onemind.lib.uploads import delete_private_upload
+from onemind.lib.versions import StaleEdit, refuse_stale, submitted_version, track_version
 from onemind.pledges.models import RuleEdition
 from onemind.public.models import Resource
 from onemind.reviews.evidence import attachment, store_form_upload
@@ -42,10 +44,21 @@ def _edit(
     multipart: bool = False,
 ) -> tuple[Any, HttpResponse | None]:
     form = form_class(request.POST or None, request.FILES or None, instance=instance)
+    if instance is not None:
+        track_version(form, instance)
     if request.method == "POST" and form.is_valid():
-        saved = services.save_reference(actor=request.user, instance=form.save(commit=False), action=action)
-        messages.success(request, f"Saved: {saved}.")
-        return saved, redirect(back)
+        try:
+            saved = services.save_reference(
+                actor=request.user,
+                instance=form.save(commit=False),
+                action=action,
+                expected_version=submitted_version(form),
+            )
+        except StaleEdit as exc:
+            refuse_stale(form, exc.current)
+        else:
+            messages.success(request, f"Saved: {saved}.")
+            return saved, redirect(back)
     page = render(
         request, "campaign/form.html", {"form": form, "heading": heading, "back": back, "multipart": multipart}
     )
@@ -122,17 +135,29 @@ def course_types(request: AuthenticatedRequest) -> HttpResponse:
 def course_type_edit(request: AuthenticatedRequest, pk: int | None = None) -> HttpResponse:
     instance = get_object_or_404(CourseType, pk=pk) if pk else None
     form = CourseTypeForm(request.POST or None, request.FILES or None, instance=instance)
+    if instance is not None:
+        track_version(form, instance)
     if request.method == "POST" and form.is_valid():
         stored = store_form_upload(form, "syllabus")
         if not form.errors:
             course_type = form.save(commit=False)
             if course_type.approved and course_type.is_equivalent:
                 course_type.approved_by = request.user
-            services.save_reference(actor=request.user, instance=course_type, action="campaign.course_type_saved")
-            if stored:
-                services.attach_syllabus(actor=request.user, course_type=course_type, stored_name=stored)
-            messages.success(request, f"Saved: {course_type}.")
-            return redirect("campaign:course_types")
+            try:
+                services.save_reference(
+                    actor=request.user,
+                    instance=course_type,
+                    action="campaign.course_type_saved",
+                    expected_version=submitted_version(form),
+                )
+            except StaleEdit as exc:
+                delete_private_upload(stored) if stored else None
+                refuse_stale(form, exc.current)
+            else:
+                if stored:
+                    services.attach_syllabus(actor=request.user, course_type=course_type, stored_name=stored)
+                messages.success(request, f"Saved: {course_type}.")
+                return redirect("campaign:course_types")
     heading = f"Edit {instance}" if instance else "Add a course type or equivalent"
     return render(
         request,

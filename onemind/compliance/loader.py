@@ -1,9 +1,10 @@
-"""Django rows → the compliance engine's frozen inputs, in a fixed number of queries.
+"""Django rows → the engine's frozen inputs (``onemind.engine``), in a fixed number of queries.
 
-Nothing here builds model instances: ``values_list`` rows become engine records directly, so a 36,000-person
+Nothing here builds model instances: ``values_list`` tuples become engine records directly, so a 36,000-person
 agency costs the same number of queries as a 9-person one (people, exemptions, accepted trainings and sworn-status
-events, one query each). ``load_many`` does the same for the whole campaign, chunked by agency id so a million
-people stream through memory a few thousand agencies at a time.
+events, one query each), and only the columns the engine reads are fetched. ``load_many``, ``load_campaign`` and
+``load_campaign_history`` do the same for the whole campaign, chunked by agency id so a million people stream
+through memory a few thousand agencies at a time.
 
 Strategies 1 and 2 come from the partnerships and policies apps' selectors, verification from reviews', each one
 set-based call per agency or per chunk.
@@ -12,17 +13,17 @@ set-based call per agency or per chunk.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db.models import Q
 from django.utils import timezone
 
-from onemind.compliance.engine import (
+from onemind.engine import (
     AgencyRecords,
+    AgencyResult,
     Edition,
     Exemption,
     Partnership,
@@ -30,8 +31,14 @@ from onemind.compliance.engine import (
     PersonId,
     Pledge,
     Policy,
+    Standing,
+    SwornChange,
     Training,
+    evaluate,
+    evaluate_dates,
     make_edition,
+    standings_on_dates,
+    sworn_on,
 )
 from onemind.pledges.models import Pledge as PledgeRow
 from onemind.pledges.models import RuleEdition
@@ -56,6 +63,7 @@ PERSON_COLUMNS = (
     "unit",
     "district",
 )
+PERSON_COLUMNS_NO_NAMES = tuple(c for c in PERSON_COLUMNS if c not in {"first_name", "last_name"})
 
 
 @dataclass(frozen=True)
@@ -132,9 +140,9 @@ class AgencyData:
     edition: Edition
     records: AgencyRecords
     # person id -> [(effective_on, sworn before, sworn after)] for sworn-status changes, oldest first.
-    sworn_changes: dict[int, list[tuple[dt.date, bool, bool]]]
-    # A content fingerprint of exactly the rows judged (see ``fold``): cached history is valid while it holds.
-    fingerprint: str
+    sworn_changes: dict[PersonId, list[SwornChange]]
+    # person id -> every accepted (completed_on, course code), oldest first: what the engine walks.
+    histories: dict[PersonId, list[tuple[dt.date, str]]]
 
     def records_on(self, on: dt.date) -> AgencyRecords:
         """The records as the roster stood on ``on``: only sworn-status changes need rewinding."""
@@ -142,56 +150,132 @@ class AgencyData:
             return self.records
         people = []
         for person in self.records.people:
-            changes = self.sworn_changes.get(int(person.id))
+            changes = self.sworn_changes.get(person.id)
             if changes:
-                person = replace(person, sworn=_sworn_on(changes, on, person.sworn))
+                person = replace(person, sworn=sworn_on(changes, on, person.sworn))
             people.append(person)
         return replace(self.records, people=tuple(people))
 
+    def histories_on(self, on: dt.date) -> dict[PersonId, list[tuple[dt.date, str]]]:
+        """``histories`` cut at ``on`` (what ``evaluate(histories=...)`` takes); no copy when nothing is later."""
+        if all(history[-1][0] <= on for history in self.histories.values()):
+            return self.histories
+        cut = {pk: [entry for entry in history if entry[0] <= on] for pk, history in self.histories.items()}
+        return {pk: history for pk, history in cut.items() if history}
 
-def _sworn_on(changes: Sequence[tuple[dt.date, bool, bool]], on: dt.date, now: bool) -> bool:
-    for effective_on, before, _after in changes:
-        if effective_on > on:
-            return before  # the first change still ahead of D tells what was true on D
-    return now
+    def evaluate(self, on: dt.date, *, detail: bool = True) -> AgencyResult:
+        """The engine's judgement on one date."""
+        return evaluate(self.records_on(on), on, self.edition, detail=detail, histories=self.histories_on(on))
+
+    def standings(self, dates: Sequence[dt.date]) -> list[Standing]:
+        """Status and numbers on many dates in one sweep (what a history chart plots)."""
+        return standings_on_dates(
+            self.records, dates, self.edition, sworn_changes=self.sworn_changes, histories=self.histories
+        )
+
+    def evaluate_dates(self, dates: Sequence[dt.date]) -> list[AgencyResult]:
+        """The engine's figures on many dates in one sweep (no per-person lists)."""
+        return evaluate_dates(
+            self.records, dates, self.edition, sworn_changes=self.sworn_changes, histories=self.histories
+        )
 
 
 _UNSET: Any = object()
 
 
 def load_agency(
-    agency: Agency, *, names: bool = True, pledge_row: PledgeRow | None = _UNSET, catalog: CourseCatalog | None = None
+    agency: Agency,
+    *,
+    names: bool = True,
+    pledge_row: PledgeRow | None = _UNSET,
+    catalog: CourseCatalog | None = None,
+    trainings: bool = True,
+    everyone: bool = True,
 ) -> AgencyData:
-    """One agency's records in six queries whatever its size (pledge, courses, people, exemptions, training, events).
+    """One agency's records in a fixed number of queries whatever its size (pledge, courses, people,
+    exemptions, training, events, agreements, policies, verification).
 
     A caller that already read the pledge row or the course catalog passes them in and saves those queries.
+    ``trainings=False`` leaves ``records.trainings`` empty: callers that judge through ``AgencyData.evaluate``
+    or ``evaluate_dates`` read ``histories`` instead and save building one object per training record.
+    ``everyone=False`` leaves out people who count on no date (neither sworn nor designated, never sworn).
     """
     if pledge_row is _UNSET:
         pledge_row = current_pledge_row(agency)
     catalog = catalog or course_catalog()
     edition = edition_for(pledge_row, catalog)
-    people_rows = list(PersonRow.objects.filter(agency=agency).order_by().values_list(*PERSON_COLUMNS))
+    columns = PERSON_COLUMNS if names else PERSON_COLUMNS_NO_NAMES
+    roster = PersonRow.objects.filter(agency=agency)
+    if not everyone:
+        # Only people who can count on some date: sworn, designated, or sworn at some time (a status change).
+        ever_sworn = PersonEvent.objects.filter(agency=agency, kind=PersonEvent.Kind.SWORN_CHANGED)
+        roster = roster.filter(
+            Q(sworn=True) | Q(designated_mhfa=True) | Q(designated_cit=True) | Q(pk__in=ever_sworn.values("person_id"))
+        )
+    people_rows = roster.order_by().values_list(*columns)
     exemptions = _exemptions(ExemptionRow.objects.filter(agency=agency))
-    fold = Fold()
-    trainings = _trainings(TrainingRecord.objects.filter(agency=agency), catalog, fold)
+    training_rows = (
+        TrainingRecord.objects.filter(agency=agency, status=TrainingRecord.Status.ACCEPTED)
+        .order_by()
+        .values_list("person_id", "course_type_id", "completed_on")
+    )
+    histories = _histories(training_rows, catalog.codes)
     changes = _sworn_changes(PersonEvent.objects.filter(agency=agency))
-    people = tuple(_person(row, exemptions, names) for row in people_rows)
-    for pk, _f, _l, sworn, d_mhfa, d_cit, hired, separated, *_rest in people_rows:
-        fold.add(pk, sworn + 2 * d_mhfa + 4 * d_cit, _ordinal(hired), _ordinal(separated))
-    for pk, items in exemptions.items():
-        for e in items:
-            fold.add(pk, 7, e.start.toordinal(), e.end.toordinal())
-    for pk, events in changes.items():
-        for effective_on, before, after in events:
-            fold.add(pk, 11 + before + 2 * after, effective_on.toordinal(), 0)
+    no_exemptions: tuple[Exemption, ...] = ()
+    if names:
+        # Built inline rather than through ``_person``: a 46,000-person roster pays for every call.
+        people = tuple(
+            [
+                Person(
+                    pk,
+                    f"{last}, {first}" if first else last,
+                    sworn,
+                    d_mhfa,
+                    d_cit,
+                    hired,
+                    separated,
+                    exemptions.get(pk, no_exemptions) if exemptions else no_exemptions,
+                    shift or "(no shift)",
+                    unit or "(no unit)",
+                    district or "(no district)",
+                )
+                for pk, first, last, sworn, d_mhfa, d_cit, hired, separated, shift, unit, district in people_rows
+            ]
+        )
+    else:
+        people = tuple(_person_without_name(row, exemptions) for row in people_rows)
     records = AgencyRecords(
         people=people,
-        trainings=tuple(trainings.get(agency.pk, ())),
+        trainings=tuple(Training(pk, code, day) for pk, entries in histories.items() for day, code in entries)
+        if trainings
+        else (),
         partnerships=tuple(_partnerships([agency.pk]).get(agency.pk, ())),
         policies=tuple(_policies([agency.pk]).get(agency.pk, ())),
         pledge=_with_verification({agency.pk: engine_pledge(pledge_row, agency)}, [agency.pk])[agency.pk],
     )
-    return AgencyData(agency, pledge_row, edition, records, changes, fold.digest(edition, records.pledge))
+    return AgencyData(agency, pledge_row, edition, records, changes, histories)
+
+
+def _histories(
+    rows: Iterable[tuple[int, int, dt.date]], codes: dict[int, str]
+) -> dict[PersonId, list[tuple[dt.date, str]]]:
+    """(person, course type, completed_on) rows → each person's (completed_on, code) list, oldest first.
+
+    Sorted here rather than by the database: PostgreSQL spills a 100,000-row sort to disk, Python sorts each
+    person's two or three records in place.
+    """
+    grouped: dict[PersonId, list[tuple[dt.date, str]]] = {}
+    for person_id, course_id, completed_on in rows:
+        entry = (completed_on, codes[course_id])
+        history = grouped.get(person_id)
+        if history is None:
+            grouped[person_id] = [entry]
+        else:
+            history.append(entry)
+    for history in grouped.values():
+        if len(history) > 1:
+            history.sort()
+    return grouped
 
 
 def load_agency_records(agency: Agency, on: dt.date) -> AgencyRecords:
@@ -237,8 +321,8 @@ def load_many(
             .iterator(chunk_size=20_000)
         ):
             person = _person(row[1:], exemptions, names=False)
-            if changes and int(person.id) in changes:
-                person = replace(person, sworn=_sworn_on(changes[int(person.id)], on, person.sworn))
+            if changes and person.id in changes:
+                person = replace(person, sworn=sworn_on(changes[person.id], on, person.sworn))
             people[row[0]].append(person)
         partnerships, policies = _partnerships(part), _policies(part)
         verified_pledges = _with_verification({a: pledges.get(a, (None, None))[1] for a in part}, part)
@@ -280,6 +364,8 @@ class CampaignChunk:
     editions: dict[int, Edition]
     # person id -> [(completed_on, course code)] up to the date, oldest first: ``evaluate(histories=...)``.
     histories: dict[PersonId, list[tuple[dt.date, str]]]
+    # person id -> sworn-status changes (``load_campaign_history`` only: people keep today's flag).
+    sworn_changes: dict[PersonId, list[SwornChange]] = field(default_factory=dict)
 
 
 def load_campaign(agency_ids: Iterable[int], on: dt.date, *, chunk: int = CHUNK_AGENCIES) -> Iterator[CampaignChunk]:
@@ -341,7 +427,7 @@ def load_campaign(agency_ids: Iterable[int], on: dt.date, *, chunk: int = CHUNK_
         ):
             changed = changes.get(pk)
             if changed:
-                sworn = _sworn_on(changed, on, sworn)
+                sworn = sworn_on(changed, on, sworn)
             elif not (sworn or d_mhfa or d_cit):
                 continue
             people[agency_id].append(
@@ -363,6 +449,74 @@ def load_campaign(agency_ids: Iterable[int], on: dt.date, *, chunk: int = CHUNK_
         yield CampaignChunk(records, chunk_editions, histories)
 
 
+def load_campaign_history(
+    agency_ids: Iterable[int], first: dt.date, last: dt.date, *, chunk: int = CHUNK_AGENCIES
+) -> Iterator[CampaignChunk]:
+    """What the sweep needs to judge every agency on any dates from ``first`` to ``last``, chunk by chunk.
+
+    Per chunk the same queries as ``load_campaign``; people are kept with today's sworn flag and their
+    sworn-status changes (the sweep rewinds them per date), trainings up to ``last``; people in post on none
+    of the dates, or never sworn nor designated, are left out.
+    """
+    ids = sorted(set(agency_ids))
+    catalog = course_catalog()
+    rows = list(RuleEdition.objects.order_by("-is_default", "code"))
+    editions = {row.pk: edition_from_row(row, catalog) for row in rows}
+    default = editions[rows[0].pk]
+    accepted = TrainingRecord.Status.ACCEPTED
+    for start in range(0, len(ids), chunk):
+        part = ids[start : start + chunk]
+        lo, hi = part[0], part[-1]
+
+        def in_range(qs: Any, lo: int = lo, hi: int = hi) -> Any:
+            return qs.filter(agency_id__gte=lo, agency_id__lte=hi)
+
+        pledges = {
+            agency_id: (edition_id, Pledge(pledged_on=pledged_on, months=months, recognized_on=recognized_on))
+            for agency_id, edition_id, pledged_on, months, recognized_on in in_range(
+                PledgeRow.objects.filter(superseded_at__isnull=True)
+            ).values_list("agency_id", "edition_id", "pledged_on", "committed_months", "agency__recognized_on")
+        }
+        exemptions = _exemptions(in_range(ExemptionRow.objects.all()))
+        changes = _sworn_changes(in_range(PersonEvent.objects.all()))
+        histories = _histories(
+            in_range(TrainingRecord.objects.filter(status=accepted, completed_on__lte=last))
+            .order_by()
+            .values_list("person_id", "course_type_id", "completed_on")
+            .iterator(chunk_size=50_000),
+            catalog.codes,
+        )
+        people: dict[int, list[Person]] = defaultdict(list)
+        in_post = Q(hire_date__isnull=True) | Q(hire_date__lte=last)
+        not_gone = Q(separation_date__isnull=True) | Q(separation_date__gt=first)
+        no_exemptions: tuple[Exemption, ...] = ()
+        for agency_id, pk, sworn, d_mhfa, d_cit, hired, separated in (
+            in_range(PersonRow.objects.filter(in_post, not_gone))
+            .order_by()
+            .values_list(*CAMPAIGN_PERSON_COLUMNS)
+            .iterator(chunk_size=20_000)
+        ):
+            if not (sworn or d_mhfa or d_cit or pk in changes):
+                continue
+            people[agency_id].append(
+                Person(pk, "", sworn, d_mhfa, d_cit, hired, separated, exemptions.get(pk, no_exemptions))
+            )
+        partnerships, policies = _partnerships(part), _policies(part)
+        verified_pledges = _with_verification({a: pledges.get(a, (None, None))[1] for a in part}, part)
+        records: dict[int, AgencyRecords] = {}
+        chunk_editions: dict[int, Edition] = {}
+        for agency_id in part:
+            edition_id = pledges.get(agency_id, (None, None))[0]
+            records[agency_id] = AgencyRecords(
+                people=tuple(people.get(agency_id, ())),
+                partnerships=tuple(partnerships.get(agency_id, ())),
+                policies=tuple(policies.get(agency_id, ())),
+                pledge=verified_pledges[agency_id],
+            )
+            chunk_editions[agency_id] = editions[edition_id] if edition_id in editions else default
+        yield CampaignChunk(records, chunk_editions, histories, changes)
+
+
 def _person(row: Sequence[Any], exemptions: dict[int, tuple[Exemption, ...]], names: bool) -> Person:
     pk, first, last, sworn, d_mhfa, d_cit, hired, separated, shift, unit, district = row
     return Person(
@@ -380,6 +534,23 @@ def _person(row: Sequence[Any], exemptions: dict[int, tuple[Exemption, ...]], na
     )
 
 
+def _person_without_name(row: Sequence[Any], exemptions: dict[int, tuple[Exemption, ...]]) -> Person:
+    pk, sworn, d_mhfa, d_cit, hired, separated, shift, unit, district = row
+    return Person(
+        pk,
+        "",
+        sworn,
+        d_mhfa,
+        d_cit,
+        hired,
+        separated,
+        exemptions.get(pk, ()),
+        shift or "(no shift)",
+        unit or "(no unit)",
+        district or "(no district)",
+    )
+
+
 def _exemptions(queryset: Any) -> dict[int, tuple[Exemption, ...]]:
     grouped: dict[int, list[Exemption]] = defaultdict(list)
     for person_id, start, end, reason in queryset.order_by().values_list("person_id", "start", "end", "reason"):
@@ -387,7 +558,7 @@ def _exemptions(queryset: Any) -> dict[int, tuple[Exemption, ...]]:
     return {pk: tuple(items) for pk, items in grouped.items()}
 
 
-def _trainings(queryset: Any, catalog: CourseCatalog, fold: Fold | None = None) -> dict[int, list[Training]]:
+def _trainings(queryset: Any, catalog: CourseCatalog) -> dict[int, list[Training]]:
     """Accepted records only, grouped by agency; pending and rejected records never count."""
     codes = catalog.codes
     grouped: dict[int, list[Training]] = defaultdict(list)
@@ -396,56 +567,14 @@ def _trainings(queryset: Any, catalog: CourseCatalog, fold: Fold | None = None) 
         .order_by()
         .values_list("agency_id", "person_id", "course_type_id", "completed_on")
     )
-    total = 0
-    # One agency fits in memory at once (a plain fetch); a campaign chunk is streamed from a server-side cursor.
-    for agency_id, person_id, course_id, completed_on in rows if fold is not None else rows.iterator(chunk_size=50_000):
+    for agency_id, person_id, course_id, completed_on in rows.iterator(chunk_size=50_000):
         grouped[agency_id].append(Training(person_id, codes[course_id], completed_on))
-        if fold is not None:
-            total += ((person_id * 1_000_003 + course_id) * 1_048_583 + completed_on.toordinal()) * _GOLDEN & _MASK
-    if fold is not None:
-        fold.total += total
     return grouped
 
 
-_MASK = (1 << 64) - 1
-_GOLDEN = 0x9E3779B97F4A7C15
-
-
-def _ordinal(day: dt.date | None) -> int:
-    return 0 if day is None else day.toordinal()
-
-
-class Fold:
-    """An order-independent fingerprint of rows of small integers: a sum of per-row multiplicative hashes.
-
-    Stable across processes (no ``hash()`` of strings), so every web worker agrees on it; any change to a row
-    that the history depends on (dates, sworn flags, designations, exemptions, accepted trainings) changes it.
-    """
-
-    def __init__(self) -> None:
-        self.total = 0
-
-    def add(self, a: int, b: int, c: int, d: int) -> None:
-        h = (((a * 1_000_003 + b) * 1_048_583 + c) * 65_599 + d) * _GOLDEN & _MASK
-        self.total += h
-
-    def digest(self, edition: Edition, pledge: Pledge | None) -> str:
-        rules = hashlib.sha256(_stable_repr(edition).encode() + repr(pledge).encode()).hexdigest()[:16]
-        return f"{self.total & _MASK:016x}{rules}"
-
-
-def _stable_repr(edition: Edition) -> str:
-    """repr() with sets sorted: frozenset order depends on the per-process string hash seed."""
-    parts = []
-    for name in edition.__dataclass_fields__:
-        value = getattr(edition, name)
-        parts.append(f"{name}={sorted(value) if isinstance(value, frozenset) else value!r}")
-    return ";".join(parts)
-
-
-def _sworn_changes(queryset: Any) -> dict[int, list[tuple[dt.date, bool, bool]]]:
+def _sworn_changes(queryset: Any) -> dict[PersonId, list[SwornChange]]:
     """Sworn-status events; ``details`` holds ``{"sworn": [before, after]}``."""
-    changes: dict[int, list[tuple[dt.date, bool, bool]]] = defaultdict(list)
+    changes: dict[PersonId, list[SwornChange]] = defaultdict(list)
     rows = queryset.filter(kind=PersonEvent.Kind.SWORN_CHANGED).order_by("effective_on", "id")
     for person_id, effective_on, details in rows.values_list("person_id", "effective_on", "details"):
         pair = details.get("sworn") if isinstance(details, dict) else None

@@ -15,8 +15,8 @@ from collections.abc import Sequence
 from django.db import connections
 from django_scopes import scopes_disabled
 
-from onemind.compliance.engine import AgencyResult
 from onemind.compliance.loader import CHUNK_AGENCIES
+from onemind.engine import AgencyResult, Standing
 
 
 def can_fork() -> bool:
@@ -43,5 +43,29 @@ def evaluate_in_processes(on: dt.date, ids: Sequence[int], processes: int) -> di
     results: dict[int, AgencyResult] = {}
     with multiprocessing.get_context("fork").Pool(processes) as pool:
         for part in pool.imap_unordered(_evaluate_block, [(on, block) for block in blocks]):
+            results.update(part)
+    return results
+
+
+def _evaluate_history_block(job: tuple[list[dt.date], list[int]]) -> dict[int, list[Standing]]:
+    from onemind.compliance.selectors import evaluate_agencies_history
+
+    dates, ids = job
+    try:
+        with scopes_disabled():
+            return evaluate_agencies_history(dates, ids)
+    finally:
+        connections.close_all()
+
+
+def evaluate_history_in_processes(
+    dates: list[dt.date], ids: Sequence[int], processes: int
+) -> dict[int, list[Standing]]:
+    ordered = sorted(set(ids))
+    blocks = [ordered[i : i + CHUNK_AGENCIES] for i in range(0, len(ordered), CHUNK_AGENCIES)]
+    connections.close_all()  # a forked child must open its own connection, never reuse the parent's socket
+    results: dict[int, list[Standing]] = {}
+    with multiprocessing.get_context("fork").Pool(processes) as pool:
+        for part in pool.imap_unordered(_evaluate_history_block, [(dates, block) for block in blocks]):
             results.update(part)
     return results

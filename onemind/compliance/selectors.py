@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -16,25 +16,7 @@ from django.core.cache import cache
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 
-from onemind.compliance.engine import (
-    CIT,
-    MHFA,
-    PARTNERSHIP,
-    POLICY,
-    AgencyRecords,
-    AgencyResult,
-    Edition,
-    GroupCoverage,
-    Scope,
-    State,
-    Status,
-    StrategyResult,
-    evaluate,
-    histories_on,
-    scope_on,
-)
-from onemind.compliance.engine_people import certificate_from_history, compile_courses
-from onemind.compliance.history import HistoryPoint, cached_history, point_from
+from onemind.compliance.history import HistoryPoint, compute_history
 from onemind.compliance.loader import (
     CHUNK_AGENCIES,
     AgencyData,
@@ -43,8 +25,34 @@ from onemind.compliance.loader import (
     current_pledge_row,
     load_agency,
     load_campaign,
+    load_campaign_history,
 )
 from onemind.compliance.stamp import dashboard_stamp
+from onemind.engine import (
+    CIT,
+    MHFA,
+    PARTNERSHIP,
+    POLICY,
+    AgencyRecords,
+    AgencyResult,
+    Certificate,
+    Edition,
+    GroupCoverage,
+    History,
+    PersonId,
+    Scope,
+    Standing,
+    State,
+    Status,
+    StrategyResult,
+    evaluate,
+    histories_on,
+    scope_on,
+    standings_on_dates,
+)
+from onemind.engine.people import certificate_from_history, compile_courses
+from onemind.lib.collector import collector_paused
+from onemind.lib.query import BadQueryValue, parse_date
 from onemind.tenancy.models import Agency
 
 NEW_HIRE_DAYS = 365
@@ -79,17 +87,11 @@ class BadDate(ValueError):
 
 def parse_as_of(raw: str | None, today: dt.date) -> dt.date:
     """The dashboard's ``?on=YYYY-MM-DD``; today when absent; BadDate with a sentence a person can act on."""
-    if raw is None or raw == "":
-        return today
     try:
-        on = dt.date.fromisoformat(raw)
-    except ValueError:
-        raise BadDate(
-            f"“{raw[:40]}” is not a date. Use the form YYYY-MM-DD, for example {today.isoformat()}."
-        ) from None
-    if not EARLIEST <= on <= LATEST:
-        raise BadDate(f"Choose a date between {EARLIEST.isoformat()} and {LATEST.isoformat()}.")
-    return on
+        on = parse_date(raw, earliest=EARLIEST, latest=LATEST)
+    except BadQueryValue as exc:
+        raise BadDate(str(exc)) from None
+    return on or today
 
 
 @dataclass(frozen=True)
@@ -228,19 +230,30 @@ def agency_dashboard(
 def _compute_dashboard(
     agency: Agency, on: dt.date, today: dt.date, show_names: bool, pledge_row: Any, catalog: CourseCatalog
 ) -> Dashboard:
+    with collector_paused():
+        return _computed_dashboard(agency, on, today, show_names, pledge_row, catalog)
+
+
+def _computed_dashboard(
+    agency: Agency, on: dt.date, today: dt.date, show_names: bool, pledge_row: Any, catalog: CourseCatalog
+) -> Dashboard:
     started = time.perf_counter()
-    data = load_agency(agency, names=show_names, pledge_row=pledge_row, catalog=catalog)
+    data = load_agency(
+        agency, names=show_names, pledge_row=pledge_row, catalog=catalog, trainings=False, everyone=False
+    )
     loaded = time.perf_counter()
-    records = data.records_on(on)
-    full = evaluate(records, on, data.edition, detail=True)
+    records, histories = data.records_on(on), data.histories_on(on)
+    standings: dict[str, dict[PersonId, Certificate]] = {}
+    full = evaluate(records, on, data.edition, detail=True, histories=histories, standings=standings)
     result = _trimmed(full)
     # Panels count from the full result and keep only the trimmed one.
     panels = [
         replace(_panel(s, data.edition), result=t) for s, t in zip(full.strategies, result.strategies, strict=True)
     ]
     evaluated = time.perf_counter()
-    history = cached_history(data, month_ends(data, on), current=point_from(result))
-    lists, coverage = _people_pass(records, on, data.edition)
+    history = compute_history(data, month_ends(data, on))
+    swept = time.perf_counter()
+    lists, coverage = _people_pass(records, on, data.edition, histories, standings)
     done = time.perf_counter()
     return Dashboard(
         agency=agency,
@@ -256,7 +269,12 @@ def _compute_dashboard(
         untrained_hires=lists[2],
         show_names=show_names,
         pledged_on=None if data.pledge_row is None else data.pledge_row.pledged_on,
-        timings={"load": loaded - started, "evaluate": evaluated - loaded, "rest": done - evaluated},
+        timings={
+            "load": loaded - started,
+            "evaluate": evaluated - loaded,
+            "history": swept - evaluated,
+            "rest": done - swept,
+        },
     )
 
 
@@ -326,7 +344,13 @@ Lists = tuple["PeopleGroup", "PeopleGroup", "PeopleGroup"]
 Coverage = list[tuple[str, tuple[GroupCoverage, ...]]]
 
 
-def _people_pass(records: AgencyRecords, on: dt.date, edition: Edition) -> tuple[Lists, Coverage]:
+def _people_pass(
+    records: AgencyRecords,
+    on: dt.date,
+    edition: Edition,
+    histories: Mapping[PersonId, History] | None = None,
+    standings: dict[str, dict[PersonId, Certificate]] | None = None,
+) -> tuple[Lists, Coverage]:
     """One pass over people for the MHFA lists and CIT coverage by shift, unit and district.
 
     The coverage equals the engine's ``coverage_by`` (a test holds them together); doing all three groupings and
@@ -334,12 +358,21 @@ def _people_pass(records: AgencyRecords, on: dt.date, edition: Edition) -> tuple
     """
     courses = compile_courses(edition, edition.mhfa_codes)
     cit_courses = compile_courses(edition, edition.s4_accepts)
-    histories = histories_on(records.trainings, on)
+    if histories is None:
+        histories = histories_on(records.trainings, on)
     window = on + dt.timedelta(days=edition.expiring_window_days)
     recent = on - dt.timedelta(days=NEW_HIRE_DAYS)
     grace = edition.new_hire_grace_days
     expiring, expired, untrained = [], [], []
     counts: dict[str, dict[str, list[int]]] = {attr: {} for attr in COVERAGE_ATTRIBUTES}
+    # The engine's own certificates where it judged the same courses on the same date: nobody is judged twice.
+    none: dict[PersonId, Certificate] = {}
+    standings = standings or {}
+    known_cit = standings.get("s4 sworn", none)
+    known_sworn = standings.get("s3 sworn", none) if edition.s3_accepts == edition.mhfa_codes else none
+    known_designated = (
+        standings.get("s3 designated", none) if edition.s3_designated_accepts == edition.mhfa_codes else none
+    )
     for person in records.people:
         if not (person.sworn or person.designated_mhfa or person.designated_cit):
             continue
@@ -348,7 +381,11 @@ def _people_pass(records: AgencyRecords, on: dt.date, edition: Edition) -> tuple
             continue
         history = histories.get(person.id)
         if person.sworn and scope is Scope.IN:
-            has_cit = bool(history) and certificate_from_history(history or (), on, cit_courses).current
+            known = known_cit.get(person.id)
+            if known is not None:
+                has_cit = known.current
+            else:
+                has_cit = bool(history) and certificate_from_history(history or (), on, cit_courses).current
             for attr in COVERAGE_ATTRIBUTES:
                 tally = counts[attr].setdefault(getattr(person, attr), [0, 0])
                 tally[0] += has_cit
@@ -357,7 +394,9 @@ def _people_pass(records: AgencyRecords, on: dt.date, edition: Edition) -> tuple
             if person.hire_date is not None and person.hire_date > recent:
                 untrained.append(PersonLine(person.name, f"hired {person.hire_date.isoformat()}"))
             continue
-        cert = certificate_from_history(history, on, courses)
+        cert = (known_sworn if person.sworn else known_designated).get(person.id) or certificate_from_history(
+            history, on, courses
+        )
         if cert.current and cert.expires_on is not None and cert.expires_on <= window:
             expiring.append((cert.expires_on, PersonLine(person.name, f"expires {cert.expires_on.isoformat()}")))
         elif cert.ever_trained and not cert.current and cert.expires_on is not None:
@@ -397,9 +436,49 @@ def evaluate_campaign(
 
 
 def evaluate_agencies(on: dt.date, ids: Iterable[int]) -> dict[int, AgencyResult]:
+    with collector_paused():
+        return _evaluate_agencies(on, ids)
+
+
+def _evaluate_agencies(on: dt.date, ids: Iterable[int]) -> dict[int, AgencyResult]:
     results: dict[int, AgencyResult] = {}
     for part in load_campaign(ids, on):
         editions, histories = part.editions, part.histories
         for agency_id, records in part.records.items():
             results[agency_id] = evaluate(records, on, editions[agency_id], detail=False, histories=histories)
+    return results
+
+
+def evaluate_campaign_history(
+    dates: Sequence[dt.date], agency_ids: Iterable[int] | None = None, *, processes: int = 1
+) -> dict[int, list[Standing]]:
+    """Every agency's status and numbers on each of ``dates`` (in that order): records read once, one sweep per
+    agency (``standings_on_dates``). ``standing_of(evaluate_campaign(D)[agency])`` equals it on each D.
+
+    ``processes`` as for ``evaluate_campaign``.
+    """
+    ids = list(agency_ids) if agency_ids is not None else list(Agency.objects.values_list("id", flat=True))
+    if not dates or not ids:
+        return {agency_id: [] for agency_id in ids}
+    if processes > 1 and len(ids) > CHUNK_AGENCIES:
+        from onemind.compliance.parallel import can_fork, evaluate_history_in_processes
+
+        if can_fork():
+            return evaluate_history_in_processes(list(dates), ids, processes)
+    return evaluate_agencies_history(list(dates), ids)
+
+
+def evaluate_agencies_history(dates: Sequence[dt.date], ids: Iterable[int]) -> dict[int, list[Standing]]:
+    with collector_paused():
+        return _evaluate_agencies_history(dates, ids)
+
+
+def _evaluate_agencies_history(dates: Sequence[dt.date], ids: Iterable[int]) -> dict[int, list[Standing]]:
+    results: dict[int, list[Standing]] = {}
+    for part in load_campaign_history(ids, min(dates), max(dates)):
+        editions, histories, changes = part.editions, part.histories, part.sworn_changes
+        for agency_id, records in part.records.items():
+            results[agency_id] = standings_on_dates(
+                records, dates, editions[agency_id], sworn_changes=changes, histories=histories
+            )
     return results

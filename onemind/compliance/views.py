@@ -11,6 +11,7 @@ from django.utils import timezone
 from onemind.compliance.pages import dashboard_body
 from onemind.compliance.pdf import render_progress_pdf
 from onemind.compliance.selectors import BadDate, agency_dashboard, parse_as_of
+from onemind.lib.downloads import as_download
 from onemind.lib.shell import render_with_kept_shell
 from onemind.tenancy import roles
 from onemind.tenancy.access import AgencyRequest, agency_view
@@ -26,7 +27,7 @@ def _as_of(request: AgencyRequest, today: dt.date) -> dt.date | HttpResponse:
 
 def _show_names(request: AgencyRequest) -> bool:
     # Named people are personnel data: staff without an "open with reason" grant see the figures only.
-    return request.access.can(roles.ROSTER_READ)
+    return request.access.sees_personnel
 
 
 @agency_view(roles.DASHBOARD_READ)
@@ -65,5 +66,4 @@ def report(request: AgencyRequest) -> HttpResponse:
     board = agency_dashboard(request.access.agency, on, today=today, show_names=_show_names(request))
     response = HttpResponse(render_progress_pdf(board, generated=timezone.now()), content_type="application/pdf")
     name = f"one-mind-progress-{board.agency.slug}-{board.on.isoformat()}.pdf"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return as_download(response, name)

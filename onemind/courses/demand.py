@@ -14,11 +14,11 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from onemind.compliance.engine import CIT, MHFA, AgencyResult, Status, StrategyResult
 from onemind.compliance.selectors import agency_dashboard, evaluate_campaign
 from onemind.courses.geo import Point, haversine_miles
 from onemind.courses.models import CourseSession, Registration
 from onemind.courses.selectors import Found, SessionFilters, agency_point, public_sessions
+from onemind.engine import CIT, MHFA, AgencyResult, Status, StrategyResult
 from onemind.pledges.models import Pledge
 from onemind.tenancy.models import Agency
 from onemind.training.models import CourseType

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from onemind.courses import demand, selectors, services
 from onemind.courses.forms import CancelSessionForm, SessionForm
 from onemind.courses.models import CourseProvider, CourseSession, Registration
+from onemind.lib.versions import StaleEdit, refuse_stale, submitted_version, track_version
 
 V = TypeVar("V", bound=Callable[..., HttpResponse])
 
@@ -80,9 +81,14 @@ def publish(request: HttpRequest, provider_slug: str) -> HttpResponse:
 def edit(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
     session = _own_session(request, session_id)
     form = SessionForm(request.POST or None, initial=SessionForm.initial_from(session))
+    track_version(form, session, SessionForm.initial_from(session))
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_session(actor=request.user, session=session, **form.values())
+            services.update_session(
+                actor=request.user, session=session, expected_version=submitted_version(form), **form.values()
+            )
+        except StaleEdit as exc:
+            refuse_stale(form, exc.current, SessionForm.initial_from(exc.current))  # type: ignore[arg-type]
         except ValidationError as exc:
             if hasattr(exc, "error_dict"):
                 form.add_model_errors(exc.message_dict)

@@ -18,6 +18,7 @@ from django_scopes import scopes_disabled
 
 from onemind.courses.geo import Point, bounding_box, county_centre, haversine_miles, locate
 from onemind.courses.models import CourseProvider, CourseSession, ProviderMember, Registration
+from onemind.lib.query import BadQueryValue, int_or_none, parse_date
 from onemind.tenancy.models import Agency, Membership
 from onemind.tenancy.roles import Role
 from onemind.training.models import TrainingFormat
@@ -53,17 +54,13 @@ def parse_filters(params: Mapping[str, str], *, user: Any = None) -> SessionFilt
         seats_left=params.get("seats", "") in ("1", "on", "true"),
     )
     for key in ("from", "to"):
-        raw = params.get(key, "")
         try:
-            value = dt.date.fromisoformat(raw) if raw else None
-        except ValueError:
-            f.errors.append(f"“{raw[:20]}” is not a date: use YYYY-MM-DD.")
+            value = parse_date(params.get(key, ""))
+        except BadQueryValue as exc:
+            f.errors.append(str(exc))
             value = None
         setattr(f, "date_from" if key == "from" else "date_to", value)
-    try:
-        radius = int(params.get("radius", "") or DEFAULT_RADIUS)
-    except ValueError:
-        radius = DEFAULT_RADIUS
+    radius = int_or_none(params.get("radius", ""), maximum=max(RADIUS_CHOICES))
     f.radius = radius if radius in RADIUS_CHOICES else DEFAULT_RADIUS
     f.origin = _origin(params, user, f.errors)
     f.sort = "distance" if params.get("sort") == "distance" and f.origin else "date"

@@ -22,6 +22,7 @@ from onemind.audit.services import log_action, log_change, snapshot
 from onemind.courses.geo import locate
 from onemind.courses.models import CourseProvider, CourseSession, ProviderMember, Registration
 from onemind.courses.signals import registration_changed, session_cancelled, session_changed
+from onemind.lib.versions import lock_current
 from onemind.roster.models import Person, PersonStatus
 from onemind.tenancy.models import Agency
 from onemind.training.models import TrainingRecord
@@ -96,8 +97,10 @@ def publish_session(*, actor: Any, provider: CourseProvider, **values: Any) -> C
 
 
 @transaction.atomic
-def update_session(*, actor: Any, session: CourseSession, **values: Any) -> CourseSession:
-    session = CourseSession.objects.select_for_update().get(pk=session.pk)
+def update_session(
+    *, actor: Any, session: CourseSession, expected_version: str | None = None, **values: Any
+) -> CourseSession:
+    session = lock_current(session, expected_version)
     if session.is_cancelled:
         raise ValidationError("A cancelled session cannot be changed.")
     before = snapshot(session)

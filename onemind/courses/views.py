@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, render
 from onemind.courses import ics, selectors
 from onemind.courses.models import CourseProvider, CourseSession
 from onemind.courses.services import registration_problem
+from onemind.lib.downloads import as_download
 from onemind.tenancy.models import Membership
 from onemind.tenancy.roles import COURSES_REGISTER, permissions_for_role
 from onemind.training.models import CourseType, TrainingFormat
@@ -74,8 +75,7 @@ def session_page(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
 
 def _ics_response(text: str, filename: str) -> HttpResponse:
     response = HttpResponse(text, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return as_download(response, filename)
 
 
 def session_ics(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:

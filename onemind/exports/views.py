@@ -10,6 +10,7 @@ from django.shortcuts import render
 
 from onemind.exports import services
 from onemind.exports.selectors import job_for_user
+from onemind.lib.downloads import as_download
 from onemind.tenancy.access import AuthenticatedRequest
 
 CONTENT_TYPES = {
@@ -43,7 +44,5 @@ def download(request: AuthenticatedRequest, job_id: uuid.UUID) -> HttpResponse:
         status = 409 if job.is_running else 410
         return _no_store(render(request, "exports/gone.html", {"job": job}, status=status))
     services.record_download(actor=request.user, job=job)
-    response = FileResponse(
-        path.open("rb"), as_attachment=True, filename=job.download_name, content_type=CONTENT_TYPES[job.fmt]
-    )
+    response = as_download(FileResponse(path.open("rb"), content_type=CONTENT_TYPES[job.fmt]), job.download_name)
     return _no_store(response)  # type: ignore[arg-type]

@@ -16,6 +16,7 @@ from onemind.imports.forms import ApplyForm, MappingForm, UploadForm
 from onemind.imports.mapping import mapping_warnings
 from onemind.imports.models import ImportBatch, ImportKind
 from onemind.imports.reading import FileRejected
+from onemind.lib.downloads import as_download
 from onemind.tenancy import roles
 from onemind.tenancy.access import AgencyRequest, agency_view
 
@@ -169,5 +170,4 @@ def errors(request: AgencyRequest, batch_id: uuid.UUID) -> HttpResponse:
     batch = _batch(request, batch_id, write=False)
     response = HttpResponse(selectors.error_file(batch), content_type="text/csv; charset=utf-8")
     stem = batch.file_name.rsplit(".", 1)[0][:60] or "import"
-    response["Content-Disposition"] = f'attachment; filename="{stem}-errors.csv"'
-    return response
+    return as_download(response, f"{stem}-errors.csv")

@@ -65,3 +65,22 @@ def secret_key_from_env_or_file(data_dir: Path) -> str:
     key_file.write_text(key)
     key_file.chmod(0o600)
     return key
+
+
+def env_proxy_count(name: str, default: int = 0) -> int:
+    """A number of trusted reverse proxies: a count, or a boolean kept for older configurations (true = 1)."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    value = raw.strip().lower()
+    if value in _TRUE - {"1"}:
+        return 1
+    if value in _FALSE - {"0"}:
+        return 0
+    try:
+        count = int(value)
+    except ValueError as exc:
+        raise ConfigError(f"{name}={raw!r} is not a number of trusted proxies (0, 1, 2, … or true/false)") from exc
+    if count < 0:
+        raise ConfigError(f"{name}={raw!r} cannot be negative")
+    return count

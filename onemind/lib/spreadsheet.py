@@ -16,6 +16,8 @@ from xml.sax.saxutils import escape as xml_escape
 from django.http import FileResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 
+from onemind.lib.downloads import as_download
+
 # A text cell starting with one of these is run as a formula by Excel, LibreOffice or Google Sheets
 # ("CSV injection"); tab and carriage return can hide such a prefix.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -57,8 +59,7 @@ def _csv_response(filename: str, headers: Sequence[str], rows: Iterable[Sequence
             yield writer.writerow(["" if v is None else safe_cell(_text(v)) for v in row])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-    return response
+    return as_download(response, f"{filename}.csv")
 
 
 def _text(value: Any) -> Any:
@@ -73,12 +74,8 @@ def _xlsx_response(filename: str, headers: Sequence[str], rows: Iterable[Sequenc
     handle = tempfile.TemporaryFile()
     write_xlsx(handle, headers, rows, sheet_name=filename[:31])
     handle.seek(0)
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=f"{filename}.xlsx",
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return as_download(FileResponse(handle, content_type=content_type), f"{filename}.xlsx")
 
 
 # A minimal, valid XLSX package. openpyxl without lxml writes ~20 k cells/s; this streams ~1 M cells/s, which

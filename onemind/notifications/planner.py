@@ -20,8 +20,8 @@ from django.db import transaction
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from onemind.compliance.engine import Training, certificate_on, certification_expiry
 from onemind.compliance.loader import load_many
+from onemind.engine import Training, certificate_on, certification_expiry
 from onemind.lib.dates import add_months
 from onemind.notifications.kinds import Kind
 from onemind.notifications.models import DEFAULT_NEW_HIRE_DAYS, AgencyNotificationSettings, Reminder

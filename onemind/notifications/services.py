@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from onemind.accounts.models import User
 from onemind.audit.services import log_action
+from onemind.lib.versions import lock_current
 from onemind.notifications.kinds import Category
 from onemind.notifications.models import (
     AgencyNotificationSettings,
@@ -47,8 +48,11 @@ def save_preferences(*, actor: User, choices: dict[str, tuple[bool, bool]], emai
 
 
 @transaction.atomic
-def save_agency_settings(*, actor: User, agency: Agency, new_hire_days: int, time_zone: str) -> None:
+def save_agency_settings(
+    *, actor: User, agency: Agency, new_hire_days: int, time_zone: str, expected_version: str | None = None
+) -> None:
     current, _ = AgencyNotificationSettings.objects.get_or_create(agency=agency)
+    current = lock_current(current, expected_version)
     before = {"new_hire_days": current.new_hire_days, "time_zone": current.time_zone}
     current.new_hire_days, current.time_zone = new_hire_days, time_zone
     current.save()

@@ -13,6 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_scopes import scopes_disabled
 
+from onemind.lib.versions import StaleEdit, edited_values, refuse_stale, submitted_version, track_version
 from onemind.notifications import selectors, services
 from onemind.notifications.forms import AgencySettingsForm, PreferencesForm
 from onemind.notifications.models import DEFAULT_NEW_HIRE_DAYS, AgencyNotificationSettings, Notification, Reminder
@@ -83,10 +84,21 @@ def agency_settings(request: AgencyRequest) -> HttpResponse:
     explicit_zone = current.time_zone if current else ""
     initial = {"new_hire_days": current.new_hire_days if current else DEFAULT_NEW_HIRE_DAYS, "time_zone": explicit_zone}
     form = AgencySettingsForm(request.POST or None, initial=initial)
+    if current is not None:
+        track_version(form, current)
     if request.method == "POST" and form.is_valid():
-        services.save_agency_settings(actor=request.user, agency=agency, **form.cleaned_data)
-        messages.success(request, "Reminder settings saved.")
-        return redirect("notifications:agency_settings", agency_slug=agency.slug)
+        try:
+            services.save_agency_settings(
+                actor=request.user,
+                agency=agency,
+                expected_version=submitted_version(form),
+                **edited_values(form, ("new_hire_days", "time_zone")),
+            )
+        except StaleEdit as exc:
+            refuse_stale(form, exc.current)
+        else:
+            messages.success(request, "Reminder settings saved.")
+            return redirect("notifications:agency_settings", agency_slug=agency.slug)
     effective_zone = zone_name(agency.state, explicit_zone)
     return render(
         request, "notifications/agency_settings.html", {"form": form, "agency": agency, "zone": effective_zone}

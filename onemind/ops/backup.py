@@ -26,6 +26,8 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
+from onemind.ops.retention import erasure_summary
+
 FORMAT_VERSION = 1
 # Rebuilt by migrations or meaningless after a restore (sessions, lockout counters).
 EXCLUDED = {"contenttypes", "auth.permission", "sessions", "axes", "admin.logentry"}
@@ -83,6 +85,9 @@ def create_backup(target_dir: Path) -> BackupSummary:
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:  # one snapshot for every table, even while imports run
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        # What retention erased before this snapshot (the roster rows carry `erased_at`): a restore never brings
+        # erased data back, and whoever holds the backup can see that erasures happened.
+        manifest["erasure"] = erasure_summary()
         with gzip.open(path / "data.jsonl.gz", "wt", encoding="utf-8") as out:
             for model in backed_up_models():
                 digest = hashlib.sha256()

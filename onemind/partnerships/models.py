@@ -10,7 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django_scopes import ScopedManager
 
-from onemind.compliance import engine_rules
+from onemind.engine import rules as engine_rules
 from onemind.lib.dates import add_months
 
 
@@ -124,10 +124,15 @@ class PartnershipLiaison(models.Model):
 
     agency = models.ForeignKey("tenancy.Agency", on_delete=models.CASCADE, related_name="+")
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="liaison_links")
-    # The invitation names an e-mail; the user is bound when the invited person first opens the partnership.
+    # The address the liaison was invited at (shown to the agency). Access is bound to `user` only: set when the link
+    # names an existing liaison member, or when someone accepts `invitation` with its own token; never by matching
+    # an account's e-mail address, which its owner can change.
     email = models.EmailField()
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    invitation = models.ForeignKey(
+        "accounts.Invitation", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)

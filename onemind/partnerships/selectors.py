@@ -10,7 +10,7 @@ from typing import Any
 from django.db.models import Max
 from django_scopes import scopes_disabled
 
-from onemind.compliance import engine
+from onemind import engine
 from onemind.partnerships.models import JointActivity, Partnership, recent_activity_cutoff
 
 
@@ -108,10 +108,6 @@ def last_activity_on(partnership: Partnership) -> dt.date | None:
 
 
 def liaison_partnerships(user: Any, agency: Any) -> Any:
-    """The partnerships a partner-liaison account is linked to in this agency (by user, or by invited e-mail)."""
-    from django.db.models import Q
-
-    return Partnership.objects.filter(
-        Q(liaison_links__user=user) | Q(liaison_links__user__isnull=True, liaison_links__email__iexact=user.email),
-        agency=agency,
-    ).distinct()
+    """The partnerships a partner-liaison account is bound to in this agency: by account, never by e-mail address
+    (an invitation binds the account that accepted its token; see services.bind_liaison_links)."""
+    return Partnership.objects.filter(liaison_links__user=user, agency=agency).distinct()

@@ -6,12 +6,16 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.dispatch import receiver
 from django.utils import timezone
+from django_scopes import scope
 
-from onemind.accounts.models import User
+from onemind.accounts.models import Invitation, User
 from onemind.accounts.services import invite_member
+from onemind.accounts.signals import invitation_accepted
 from onemind.audit.services import log_action, log_change, snapshot
 from onemind.lib.uploads import delete_private_upload
+from onemind.lib.versions import lock_current
 from onemind.partnerships.models import JointActivity, PartnerOrganization, Partnership, PartnershipLiaison
 from onemind.tenancy.models import Agency, Membership
 from onemind.tenancy.roles import Role
@@ -32,7 +36,11 @@ def create_organization(*, actor: User, agency: Agency, **fields: Any) -> Partne
     return organization
 
 
-def update_organization(*, actor: User, organization: PartnerOrganization, **fields: Any) -> PartnerOrganization:
+@transaction.atomic
+def update_organization(
+    *, actor: User, organization: PartnerOrganization, expected_version: str | None = None, **fields: Any
+) -> PartnerOrganization:
+    lock_current(organization, expected_version)
     before = snapshot(organization)
     for name, value in fields.items():
         setattr(organization, name, value)
@@ -61,7 +69,11 @@ def create_partnership(*, actor: User, agency: Agency, organization: PartnerOrga
     return partnership
 
 
-def update_partnership(*, actor: User, partnership: Partnership, **fields: Any) -> Partnership:
+@transaction.atomic
+def update_partnership(
+    *, actor: User, partnership: Partnership, expected_version: str | None = None, **fields: Any
+) -> Partnership:
+    lock_current(partnership, expected_version)
     before = snapshot(partnership)
     old_document = partnership.document
     old_terms = [getattr(partnership, key) for key in TERMS]
@@ -139,15 +151,20 @@ def invite_liaison(*, actor: User, partnership: Partnership, email: str, name: s
     log_change(actor=actor, action="partnerships.liaison_linked", obj=partnership, before=before, agency=agency)
     if member is not None:
         return None
-    _invitation, raw_link = invite_member(actor=actor, agency=agency, email=email, role=Role.PARTNER_LIAISON)
+    invitation, raw_link = invite_member(actor=actor, agency=agency, email=email, role=Role.PARTNER_LIAISON)
+    if link.user_id is None:
+        link.invitation = invitation
+        link.save(update_fields=["invitation"])
     return raw_link
 
 
-def bind_liaison(*, user: User, partnership: Partnership) -> None:
-    """The invited person opened the partnership: tie the e-mail link to their account."""
-    PartnershipLiaison.objects.filter(partnership=partnership, user__isnull=True, email__iexact=user.email).update(
-        user=user
-    )
+@receiver(invitation_accepted)
+def bind_liaison_links(*, invitation: Invitation, user: User, **_: Any) -> None:
+    """Whoever accepted a liaison invitation with its token gets the partnerships it was sent for."""
+    with scope(agency=invitation.agency):
+        for link in PartnershipLiaison.objects.filter(invitation=invitation, user__isnull=True):
+            link.user = user
+            link.save(update_fields=["user"])  # saved one by one: the data stamp listens to saves
 
 
 def answer_partnership(*, actor: User, partnership: Partnership, confirm: bool, note: str) -> Partnership:

@@ -9,9 +9,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from onemind.compliance.engine import Partnership as EnginePartnership
-from onemind.compliance.engine import partnership_problems
 from onemind.compliance.loader import current_pledge_row, edition_for
+from onemind.engine import Partnership as EnginePartnership
+from onemind.engine import partnership_problems
+from onemind.lib.uploads import delete_private_upload
+from onemind.lib.versions import StaleEdit, edited_values, refuse_stale, submitted_version, track_version
 from onemind.partnerships import selectors, services
 from onemind.partnerships.forms import (
     ActivityForm,
@@ -43,9 +45,7 @@ def _organization(request: AgencyRequest, organization_id: object) -> PartnerOrg
 def _liaison_partnership(request: AgencyRequest, partnership_id: object) -> Partnership:
     """A partner liaison's partnership: only one they are linked to; any other answers 404."""
     linked = selectors.liaison_partnerships(request.user, request.access.agency).select_related("organization")
-    partnership = get_object_or_404(linked, public_id=partnership_id)
-    services.bind_liaison(user=request.user, partnership=partnership)
-    return partnership
+    return get_object_or_404(linked, public_id=partnership_id)
 
 
 def problems_today(partnership: Partnership) -> tuple[str, ...]:
@@ -95,11 +95,21 @@ def organization_add(request: AgencyRequest) -> HttpResponse:
 def organization_edit(request: AgencyRequest, organization_id: object) -> HttpResponse:
     organization = _organization(request, organization_id)
     form = OrganizationForm(request.POST or None, instance=organization)
+    track_version(form, organization)
     if request.method == "POST" and form.is_valid():
         organization.refresh_from_db()
-        services.update_organization(actor=request.user, organization=organization, **form.cleaned_data)
-        messages.success(request, "Partner organization saved.")
-        return redirect("partnerships:list", agency_slug=request.access.agency.slug)
+        try:
+            services.update_organization(
+                actor=request.user,
+                organization=organization,
+                expected_version=submitted_version(form),
+                **edited_values(form),
+            )
+        except StaleEdit as exc:
+            refuse_stale(form, exc.current)
+        else:
+            messages.success(request, "Partner organization saved.")
+            return redirect("partnerships:list", agency_slug=request.access.agency.slug)
     return render(
         request,
         "partnerships/form.html",
@@ -132,16 +142,24 @@ def partnership_edit(request: AgencyRequest, partnership_id: object) -> HttpResp
     agency = request.access.agency
     partnership = _partnership(request, partnership_id)
     form = PartnershipForm(request.POST or None, request.FILES or None, instance=partnership, agency=agency)
+    track_version(form, partnership)
     if request.method == "POST" and form.is_valid():
         stored = store_form_upload(form, "document_file")
         if not form.errors:
-            fields = {k: v for k, v in form.cleaned_data.items() if k != "document_file"}
+            fields = {k: v for k, v in edited_values(form).items() if k != "document_file"}
             if stored:
                 fields["document"] = stored
             partnership.refresh_from_db()
-            services.update_partnership(actor=request.user, partnership=partnership, **fields)
-            messages.success(request, "Agreement saved.")
-            return redirect("partnerships:detail", agency_slug=agency.slug, partnership_id=partnership.public_id)
+            try:
+                services.update_partnership(
+                    actor=request.user, partnership=partnership, expected_version=submitted_version(form), **fields
+                )
+            except StaleEdit as exc:
+                delete_private_upload(stored) if stored else None
+                refuse_stale(form, exc.current)
+            else:
+                messages.success(request, "Agreement saved.")
+                return redirect("partnerships:detail", agency_slug=agency.slug, partnership_id=partnership.public_id)
     return render(
         request,
         "partnerships/form.html",

@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from onemind.lib.client_address import client_address
+from onemind.lib.downloads import as_download
 from onemind.pledges.consent import consent_text_for
 from onemind.pledges.forms import PledgeForm, SignatoryCorrectionForm
 from onemind.pledges.models import Pledge, RuleEdition
@@ -18,7 +20,7 @@ from onemind.tenancy.access import AgencyRequest, agency_view
 
 
 def _client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
+    return client_address(request) or None
 
 
 def _apply_errors(form: forms.Form, exc: ValidationError) -> None:
@@ -126,5 +128,4 @@ def pdf(request: AgencyRequest) -> HttpResponse:
     if pledge is None:
         raise Http404("No pledge yet")
     response = HttpResponse(render_pledge_pdf(pledge), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="one-mind-pledge-{agency.slug}.pdf"'
-    return response
+    return as_download(response, f"one-mind-pledge-{agency.slug}.pdf")

@@ -9,7 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django_scopes import ScopedManager
 
-from onemind.compliance.engine_rules import POLICY_ELEMENT_LABELS
+from onemind.engine.rules import POLICY_ELEMENT_LABELS
 
 # The engine's element slugs (engine_rules.POLICY_ELEMENT_LABELS), in the model policy's order.
 ELEMENT_CHOICES = [(slug, label[0].upper() + label[1:]) for slug, label in POLICY_ELEMENT_LABELS.items()]

@@ -7,7 +7,7 @@ from collections import defaultdict
 
 from django_scopes import scopes_disabled
 
-from onemind.compliance import engine
+from onemind import engine
 from onemind.policies.models import PolicyElement, PolicyVersion
 
 

@@ -9,6 +9,7 @@ from django.db import transaction
 from onemind.accounts.models import User
 from onemind.audit.services import log_action, log_change, snapshot
 from onemind.lib.uploads import delete_private_upload
+from onemind.lib.versions import lock_current
 from onemind.policies.models import ELEMENT_CHOICES, PolicyDocument, PolicyElement, PolicyVersion
 from onemind.tenancy.models import Agency
 
@@ -31,7 +32,13 @@ def add_version(*, actor: User, document: PolicyDocument, **fields: Any) -> Poli
     return version
 
 
-def update_version(*, actor: User, version: PolicyVersion, **fields: Any) -> PolicyVersion:
+@transaction.atomic
+def update_version(
+    *, actor: User, policy_version: PolicyVersion, expected_version: str | None = None, **fields: Any
+) -> PolicyVersion:
+    # `policy_version`, not `version`: "version" is one of the fields (its label, e.g. "2026-1").
+    version = policy_version
+    lock_current(version, expected_version)
     before = snapshot(version)
     old_file = version.file
     for name, value in fields.items():

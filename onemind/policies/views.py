@@ -9,8 +9,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from onemind.compliance.engine_documents import policy_result
 from onemind.compliance.loader import current_pledge_row, edition_for
+from onemind.engine.documents import policy_result
+from onemind.lib.uploads import delete_private_upload
+from onemind.lib.versions import StaleEdit, edited_values, refuse_stale, submitted_version, track_version
 from onemind.policies import selectors, services
 from onemind.policies.forms import ChecklistForm, DocumentForm, VersionForm
 from onemind.policies.models import PolicyDocument, PolicyVersion
@@ -74,16 +76,25 @@ def version_add(request: AgencyRequest, document_id: object) -> HttpResponse:
 def version_edit(request: AgencyRequest, version_id: object) -> HttpResponse:
     version = _version(request, version_id)
     form = VersionForm(request.POST or None, request.FILES or None, instance=version)
+    track_version(form, version)
     if request.method == "POST" and form.is_valid():
         stored = store_form_upload(form, "policy_file")
         if not form.errors:
-            fields = {k: v for k, v in form.cleaned_data.items() if k != "policy_file"}
+            fields = {k: v for k, v in edited_values(form).items() if k != "policy_file"}
             if stored:
                 fields["file"] = stored
             version.refresh_from_db()
-            services.update_version(actor=request.user, version=version, **fields)
-            messages.success(request, "Version saved.")
-            return redirect("policies:version", agency_slug=request.access.agency.slug, version_id=version.public_id)
+            try:
+                services.update_version(
+                    actor=request.user, policy_version=version, expected_version=submitted_version(form), **fields
+                )
+            except StaleEdit as exc:
+                delete_private_upload(stored) if stored else None
+                refuse_stale(form, exc.current)
+            else:
+                messages.success(request, "Version saved.")
+                slug = request.access.agency.slug
+                return redirect("policies:version", agency_slug=slug, version_id=version.public_id)
     return render(
         request,
         "partnerships/form.html",

@@ -14,8 +14,8 @@ from typing import Any
 
 from django_scopes import scope
 
-from onemind.compliance.engine import AgencyResult, Figure, StrategyResult, evaluate
 from onemind.compliance.loader import load_agency
+from onemind.engine import AgencyResult, Figure, StrategyResult, evaluate
 from onemind.partnerships.selectors import engine_partnerships
 from onemind.policies.selectors import engine_policies
 from onemind.tenancy.models import Agency

@@ -84,7 +84,19 @@ class RevokeForm(forms.Form):
     )
 
 
+def normalize_code(raw: str) -> str:
+    """A code as printed (XXXX-XXXX-…) from however it was typed: ASCII letters and digits only."""
+    compact = "".join(ch for ch in raw.upper() if ch.isascii() and ch.isalnum())
+    return "-".join(compact[i : i + 4] for i in range(0, len(compact), 4))
+
+
 class VerifyCodeForm(forms.Form):
     code = forms.CharField(
         label="Verification code", max_length=40, widget=forms.TextInput(attrs={"class": "usa-input"})
     )
+
+    def clean_code(self) -> str:
+        code = normalize_code(self.cleaned_data["code"])
+        if not code:
+            raise forms.ValidationError("Enter the letters and digits printed on the certificate.")
+        return code

@@ -10,19 +10,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django_scopes import scopes_disabled
 
-from onemind.reviews.forms import VerifyCodeForm
+from onemind.reviews.forms import VerifyCodeForm, normalize_code
 from onemind.reviews.models import STRATEGIES, Recognition
-
-
-def normalize_code(raw: str) -> str:
-    compact = "".join(ch for ch in raw.upper() if ch.isalnum())
-    return "-".join(compact[i : i + 4] for i in range(0, len(compact), 4))
 
 
 def verify_form(request: HttpRequest) -> HttpResponse:
     form = VerifyCodeForm(request.GET or None)
     if form.is_valid():
-        return redirect("verify:code", code=normalize_code(form.cleaned_data["code"]))
+        return redirect("verify:code", code=form.cleaned_data["code"])
     return render(request, "reviews/verify_form.html", {"form": form})
 
 

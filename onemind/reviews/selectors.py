@@ -11,7 +11,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from onemind.compliance.engine_results import State
+from onemind.engine.results import State
+from onemind.lib.query import int_or_none
 from onemind.partnerships.models import Partnership
 from onemind.policies.models import PolicyVersion
 from onemind.reviews import figures as frozen
@@ -66,10 +67,12 @@ def review_queue(
         queryset = queryset.filter(assigned_to=user)
     elif assigned == "unassigned":
         queryset = queryset.filter(assigned_to__isnull=True)
-    if strategy.isdigit() and int(strategy) in STRATEGIES:
-        queryset = queryset.filter(strategy=int(strategy))
-    if older_than_days.isascii() and older_than_days.isdigit() and len(older_than_days) < 5:
-        queryset = queryset.filter(submitted_at__lte=timezone.now() - dt.timedelta(days=int(older_than_days)))
+    number = int_or_none(strategy, maximum=max(STRATEGIES))
+    if number in STRATEGIES:
+        queryset = queryset.filter(strategy=number)
+    days = int_or_none(older_than_days, maximum=36_500)
+    if days is not None:
+        queryset = queryset.filter(submitted_at__lte=timezone.now() - dt.timedelta(days=days))
     return queryset
 
 

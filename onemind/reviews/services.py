@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from onemind.accounts.models import User
 from onemind.audit.services import log_action, log_change, snapshot
-from onemind.compliance.engine_results import State
+from onemind.engine.results import State
 from onemind.lib.dates import add_months
 from onemind.lib.uploads import delete_private_upload
 from onemind.partnerships.models import Partnership

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from onemind.lib.downloads import as_download
 from onemind.reviews import figures as frozen
 from onemind.reviews import selectors, services
 from onemind.reviews.evidence import attachment, store_form_upload
@@ -126,9 +127,7 @@ def certificate(request: AgencyRequest) -> HttpResponse:
 
 def certificate_response(recognition: object) -> HttpResponse:
     response = HttpResponse(render_certificate_pdf(recognition), content_type="application/pdf")  # type: ignore[arg-type]
-    response["Content-Disposition"] = 'attachment; filename="one-mind-recognition.pdf"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return as_download(response, "one-mind-recognition.pdf")
 
 
 @agency_view(roles.STRATEGY_SUBMIT)

@@ -62,6 +62,8 @@ class Person(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     # Optimistic locking for API and concurrent edits: incremented by every service write.
     version = models.PositiveIntegerField(default=1)
+    # When the retention period erased this separated person's identifying data (ops/retention.py).
+    erased_at = models.DateTimeField(null=True, blank=True)
 
     objects = ScopedManager(agency="agency")
 

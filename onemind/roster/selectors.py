@@ -13,10 +13,10 @@ from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from onemind.compliance.engine import Edition, Training, histories_on
-from onemind.compliance.engine_people import Courses
 from onemind.compliance.loader import course_catalog, current_pledge_row
 from onemind.compliance.loader import edition_for as edition_for_pledge
+from onemind.engine import Edition, Training, histories_on
+from onemind.engine.people import Courses
 from onemind.roster.models import Person, PersonEvent, PersonStatus
 from onemind.tenancy.models import Agency
 from onemind.training.models import TrainingRecord

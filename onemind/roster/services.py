@@ -19,6 +19,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from onemind.audit.services import log_action, log_change, snapshot
+from onemind.lib.versions import lock_current
 from onemind.roster.models import DesignatedPosition, Exemption, Person, PersonEvent, PersonStatus
 from onemind.tenancy.models import Agency
 
@@ -145,13 +146,23 @@ def _event(person: Person, kind: str, on: dt.date, actor: Any, details: dict[str
 
 
 @transaction.atomic
-def update_person(*, actor: Any, person: Person, effective_on: dt.date | None = None, **data: Any) -> Person:
+def update_person(
+    *,
+    actor: Any,
+    person: Person,
+    effective_on: dt.date | None = None,
+    expected_version: str | None = None,
+    **data: Any,
+) -> Person:
     """Change a person's fields. Transfers, sworn-status and designation changes become history events dated
     `effective_on` (default today). Hire/separation dates are corrected in place; use separate_person /
-    rehire_person for an actual separation or rehire."""
+    rehire_person for an actual separation or rehire. With `expected_version` (an edit form's), a person saved by
+    someone else since is refused with StaleEdit instead of being overwritten."""
     unknown = set(data) - set(PERSON_FIELDS)
     if unknown:
         raise TypeError(f"Unknown person fields: {sorted(unknown)}")
+    if expected_version:
+        lock_current(person, expected_version)
     changed = {name: value for name, value in data.items() if getattr(person, name) != value}
     if not changed:
         return person

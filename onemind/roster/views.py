@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from onemind.audit.selectors import audit_for_object
 from onemind.lib.spreadsheet import export_response
+from onemind.lib.versions import StaleEdit, refuse_stale, submitted_version, track_version
 from onemind.roster import selectors, services
 from onemind.roster.columns import ROSTER_COLUMNS
 from onemind.roster.exports import roster_rows
@@ -118,14 +119,18 @@ def edit(request: AgencyRequest, person_id: object) -> HttpResponse:
     agency = request.access.agency
     person = _person(request, person_id)
     form = PersonForm(request.POST or None, agency=agency, instance=person)
+    track_version(form, person)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_person(
                 actor=request.user,
                 person=person,
                 effective_on=form.cleaned_data.get("effective_on"),
+                expected_version=submitted_version(form),
                 **form.person_values(),
             )
+        except StaleEdit as exc:
+            refuse_stale(form, exc.current)
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:

@@ -26,6 +26,7 @@ from onemind.tenancy.roles import (
     AGENCY_READ,
     CAMPAIGN_STAFF_AGENCY_PERMISSIONS,
     CAMPAIGN_STAFF_PERMISSIONS,
+    ROSTER_READ,
     STAFF_GRANT_PERMISSIONS,
     permissions_for_role,
 )
@@ -70,6 +71,14 @@ class AgencyAccess:
     def permission_key(self) -> str:
         """A stable text of the permissions, for caching what they decide (e.g. the agency navigation)."""
         return ",".join(sorted(self.permissions))
+
+    @property
+    def sees_personnel(self) -> bool:
+        """The one rule for every page, export and log that shows a person's data (names, numbers, e-mail
+        addresses, exemption reasons, notes): members with the roster's read permission; campaign staff only
+        inside an audited "open with reason" grant (which is what lends them that permission). Being the roster's
+        own permission, no page can show more of a person than the roster does."""
+        return self.can(ROSTER_READ)
 
     @property
     def is_staff_view(self) -> bool:

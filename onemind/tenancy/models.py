@@ -46,6 +46,14 @@ class Agency(models.Model):
     source = models.CharField(max_length=20, choices=Source.choices, default=Source.DIRECTORY)
     # Set by campaign staff's recognition; the public recognized list reads it.
     recognized_on = models.DateField(null=True, blank=True, db_index=True)
+    # Years after a separation date when the person's identifying data is erased (ops/retention.py); None: kept.
+    personnel_retention_years = models.PositiveSmallIntegerField(
+        "erase separated personnel after (years)",
+        null=True,
+        blank=True,
+        default=7,
+        help_text="Blank keeps separated personnel's names and numbers for good.",
+    )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 

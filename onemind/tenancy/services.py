@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from onemind.accounts.models import User
 from onemind.audit.services import log_action, snapshot
+from onemind.lib.versions import lock_current
 from onemind.tenancy.models import AccessRequest, Agency, AgencyClaim, Membership, StaffAccessGrant, unique_agency_slug
 from onemind.tenancy.roles import Role
 
@@ -82,9 +83,10 @@ def decide_access_request(*, actor: User, access_request: AccessRequest, approve
     )
 
 
-def update_agency_profile(*, actor: User, agency: Agency, **fields: Any) -> Agency:
+@transaction.atomic
+def update_agency_profile(*, actor: User, agency: Agency, expected_version: str | None = None, **fields: Any) -> Agency:
     # Read "before" from the database: a bound ModelForm has already copied the new values onto `agency`.
-    before = snapshot(Agency.objects.get(pk=agency.pk))
+    before = snapshot(lock_current(agency, expected_version))
     for name, value in fields.items():
         setattr(agency, name, value)
     agency.full_clean()

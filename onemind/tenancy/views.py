@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -12,6 +13,7 @@ from onemind.accounts.forms import InviteForm
 from onemind.accounts.models import Invitation
 from onemind.accounts.services import change_member_role, invite_member, remove_member, revoke_invitation
 from onemind.audit.selectors import audit_for_agency
+from onemind.lib.versions import StaleEdit, edited_values, refuse_stale, submitted_version, track_version
 from onemind.pledges.services import current_pledge
 from onemind.tenancy import roles
 from onemind.tenancy.access import AgencyRequest, agency_view, resolve_agency_access
@@ -32,23 +34,35 @@ def overview(request: AgencyRequest) -> HttpResponse:
 def profile(request: AgencyRequest) -> HttpResponse:
     access = request.access
     form = AgencyProfileForm(request.POST or None, instance=access.agency)
+    track_version(form, access.agency)
     if request.method == "POST":
         if not access.can(roles.AGENCY_WRITE):
             return HttpResponse("Your role cannot change the agency profile.", status=403)
         if form.is_valid():
-            update_agency_profile(
-                actor=request.user,
-                agency=access.agency,
-                **{name: form.cleaned_data[name] for name in form.changed_data},
-            )
-            messages.success(request, "Agency profile saved.")
-            return redirect("tenancy:profile", agency_slug=access.agency.slug)
+            try:
+                update_agency_profile(
+                    actor=request.user,
+                    agency=access.agency,
+                    expected_version=submitted_version(form),
+                    **edited_values(form, form.changed_data),
+                )
+            except StaleEdit as exc:
+                refuse_stale(form, exc.current)
+            else:
+                messages.success(request, "Agency profile saved.")
+                return redirect("tenancy:profile", agency_slug=access.agency.slug)
     return render(request, "tenancy/profile.html", {"agency": access.agency, "form": form})
 
 
 @agency_view(roles.MEMBERS_READ)
 def members(request: AgencyRequest) -> HttpResponse:
     agency = request.access.agency
+    if not request.access.sees_personnel:
+        # Members' names and addresses (officers' among them) are personnel data: the roles only, by count.
+        roles_shown = agency.memberships.values("role").annotate(count=Count("id")).order_by("role")
+        labels = dict(roles.Role.choices)
+        counts = [(labels.get(row["role"], row["role"]), row["count"]) for row in roles_shown]
+        return render(request, "tenancy/members_closed.html", {"agency": agency, "counts": counts})
     return render(
         request,
         "tenancy/members.html",
@@ -148,12 +162,14 @@ def decide_request(request: AgencyRequest, request_id: int) -> HttpResponse:
 @agency_view(roles.AUDIT_READ)
 def audit_log(request: AgencyRequest) -> HttpResponse:
     agency = request.access.agency
-    entries = audit_for_agency(agency)
+    show_people = request.access.sees_personnel
+    entries = audit_for_agency(agency, personnel=show_people)
     action = request.GET.get("action", "")[:80]
     if action:
         entries = entries.filter(action__startswith=action)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    return render(request, "tenancy/audit.html", {"agency": agency, "page": page, "action": action})
+    context = {"agency": agency, "page": page, "action": action, "show_people": show_people}
+    return render(request, "tenancy/audit.html", context)
 
 
 def staff_open(request: HttpRequest, agency_slug: str) -> HttpResponse:

@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from onemind.compliance.engine import Certificate, Edition, Training, histories_on
-from onemind.compliance.engine_people import Courses, History, certificate_from_history, compile_courses
+from onemind.engine import Certificate, Edition, Training, histories_on
+from onemind.engine.people import Courses, History, certificate_from_history, compile_courses
+from onemind.lib.query import date_or_none
 from onemind.roster.models import Person
 from onemind.tenancy.models import Agency
 from onemind.training.models import TrainingRecord
@@ -24,20 +25,13 @@ def training_list(agency: Agency, params: Mapping[str, str]) -> QuerySet[Trainin
     if status in TrainingRecord.Status.values:
         records = records.filter(status=status)
     for key, lookup in (("from", "completed_on__gte"), ("to", "completed_on__lte")):
-        day = _date(params.get(key, ""))
+        day = date_or_none(params.get(key, ""))
         if day is not None:
             records = records.filter(**{lookup: day})
     q = params.get("q", "").strip()
     if q:
         records = records.filter(person__last_name__istartswith=q) | records.filter(person__employee_number=q)
     return records.order_by("-completed_on", "person__last_name", "id")
-
-
-def _date(value: str) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        return None
 
 
 def pending_records(agency: Agency) -> QuerySet[TrainingRecord]:

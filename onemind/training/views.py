@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from onemind.lib.downloads import as_download
 from onemind.lib.spreadsheet import export_response
 from onemind.lib.uploads import (
     UploadRejected,
@@ -240,11 +241,6 @@ def certificate_download(request: HttpRequest, record: TrainingRecord) -> HttpRe
         raise Http404("The file is missing") from exc
     services.log_certificate_download(actor=request.user, record=record)
     ext = record.certificate_file.rpartition(".")[2]
-    response: HttpResponse = FileResponse(  # type: ignore[assignment]
-        handle,
-        as_attachment=True,
-        filename=f"certificate-{record.course_type.code}-{record.completed_on:%Y-%m-%d}.{ext}",
-        content_type=content_type_for(record.certificate_file),
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    response: HttpResponse = FileResponse(handle, content_type=content_type_for(record.certificate_file))  # type: ignore[assignment]
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return as_download(response, f"certificate-{record.course_type.code}-{record.completed_on:%Y-%m-%d}.{ext}")

@@ -14,13 +14,13 @@ from django.urls import reverse
 from django_scopes import scopes_disabled
 from django_tasks_db.models import DBTaskResult
 
-from onemind.compliance.engine import evaluate
 from onemind.compliance.loader import load_agency
 from onemind.compliance.models import DashboardPage
 from onemind.compliance.pages import dashboard_body
 from onemind.compliance.selectors import evaluate_campaign
 from onemind.compliance.stamp import dashboard_stamp
 from onemind.compliance.tasks import REFRESH_TASK, refresh_dashboard
+from onemind.engine import evaluate
 from onemind.pledges.models import Pledge
 from onemind.roster.models import Exemption, PersonEvent
 from onemind.tenancy.access import resolve_agency_access

@@ -10,8 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django_scopes import scopes_disabled
 
-from onemind.compliance.engine import State, evaluate
 from onemind.compliance.loader import course_catalog, edition_for, load_agency, load_agency_records, load_many
+from onemind.engine import State, evaluate, standing_of
 from onemind.roster.models import Exemption, Person, PersonEvent
 from onemind.tenancy.models import Agency
 from onemind.training.models import CourseType, TrainingRecord
@@ -199,3 +199,80 @@ def test_partnerships_policies_and_verification_reach_the_engine(cast: Cast) -> 
         result = evaluate(load_agency(cast.agency).records_on(D), D, load_agency(cast.agency).edition)
     assert result.strategy(1).state == State.MET
     assert result.strategy(2).state == State.MET
+
+
+def varied_roster(agency: Agency, admin: Any) -> None:
+    """Hires, a separation, a sworn-status change, an exemption and a renewal: every kind of dated fact."""
+    early = add_person(agency, "Early", hired=dt.date(2019, 1, 1))
+    add_training(early, "MHFA-PS", dt.date(2021, 2, 1))
+    add_training(early, "MHFA-RECERT", dt.date(2024, 1, 15))
+    late = add_person(agency, "Late", hired=dt.date(2025, 3, 1))
+    add_training(late, "CIT-40", dt.date(2025, 5, 1))
+    gone = add_person(agency, "Gone", hired=dt.date(2019, 1, 1), separation_date=dt.date(2025, 6, 1))
+    add_training(gone, "MHFA-PS", dt.date(2024, 2, 1))
+    moved = add_person(agency, "Moved", sworn=False, hired=dt.date(2019, 1, 1), designated_cit=True)
+    add_training(moved, "CIT-911", dt.date(2023, 1, 1))
+    clerk = add_person(agency, "Clerk", sworn=False, hired=dt.date(2019, 1, 1))
+    add_training(clerk, "MHFA-ADULT", dt.date(2022, 1, 1))
+    with scopes_disabled():
+        PersonEvent.objects.create(
+            agency=agency,
+            person=moved,
+            kind="sworn_changed",
+            effective_on=dt.date(2025, 9, 1),
+            details={"sworn": [True, False]},
+        )
+        on_leave = add_person(agency, "Deployed", hired=dt.date(2019, 1, 1))
+        Exemption.objects.create(
+            agency=agency,
+            person=on_leave,
+            reason="military",
+            start=dt.date(2025, 1, 1),
+            end=dt.date(2025, 12, 31),
+            approved_by=admin,
+        )
+
+
+MONTH_ENDS = [dt.date(2024, 12, 31), dt.date(2025, 5, 31), dt.date(2025, 6, 1), dt.date(2025, 9, 30), D]
+
+
+def test_one_agency_judged_from_histories_equals_judging_its_records(cast: Cast) -> None:
+    varied_roster(cast.agency, cast.admin)
+    with scopes_disabled():
+        full = load_agency(cast.agency)
+        lean = load_agency(cast.agency, trainings=False, everyone=False)
+    assert lean.records.trainings == () and full.records.trainings
+    assert {p.name for p in full.records.people} - {p.name for p in lean.records.people} == {"Clerk, Sam"}
+    for on in MONTH_ENDS:
+        assert lean.evaluate(on) == evaluate(full.records_on(on), on, full.edition)
+    assert lean.evaluate_dates(MONTH_ENDS) == [
+        evaluate(full.records_on(on), on, full.edition, detail=False) for on in MONTH_ENDS
+    ]
+
+
+def test_the_campaign_history_equals_the_campaign_judged_date_by_date(cast: Cast) -> None:
+    from onemind.compliance.selectors import evaluate_campaign, evaluate_campaign_history
+
+    varied_roster(cast.agency, cast.admin)
+    staff_roster(cast.other_agency, 12, mhfa=7, cit=3, prefix="B")
+    ids = [cast.agency.pk, cast.other_agency.pk]
+    with scopes_disabled():
+        history = evaluate_campaign_history(MONTH_ENDS, ids)
+        for i, on in enumerate(MONTH_ENDS):
+            alone = evaluate_campaign(on, ids)
+            assert {pk: results[i] for pk, results in history.items()} == {
+                pk: standing_of(r) for pk, r in alone.items()
+            }
+
+
+def test_campaign_history_loading_takes_a_fixed_number_of_queries_per_chunk(cast: Cast) -> None:
+    from onemind.compliance.loader import load_campaign_history
+
+    staff_roster(cast.agency, 5, mhfa=5, cit=1, prefix="A")
+    first, last = dt.date(2023, 7, 31), D
+    with scopes_disabled():
+        few = count_queries(lambda: list(load_campaign_history([cast.agency.pk], first, last)))
+        staff_roster(cast.other_agency, 300, mhfa=100, cit=50, prefix="B")
+        varied_roster(cast.other_agency, cast.admin)
+        more = count_queries(lambda: list(load_campaign_history([cast.agency.pk, cast.other_agency.pk], first, last)))
+    assert few == more

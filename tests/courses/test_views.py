@@ -11,10 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from onemind.compliance.engine import CIT
 from onemind.compliance.selectors import agency_dashboard
 from onemind.courses import services
 from onemind.courses.models import CourseSession, Registration
+from onemind.engine import CIT
 from onemind.notifications.sender import send_due
 from onemind.training.models import TrainingRecord
 from tests.conftest import Cast

@@ -10,7 +10,7 @@ from django_scopes import scopes_disabled
 
 from onemind.accounts.models import Invitation
 from onemind.audit.models import AuditEntry
-from onemind.compliance.engine import edition_2016, partnership_result
+from onemind.engine import edition_2016, partnership_result
 from onemind.lib.uploads import MAX_UPLOAD_BYTES
 from onemind.partnerships.models import Partnership
 from onemind.partnerships.selectors import engine_partnerships

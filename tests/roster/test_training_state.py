@@ -13,8 +13,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_scopes import scopes_disabled
 
-from onemind.compliance.engine import certificate_on
 from onemind.compliance.loader import load_agency_records
+from onemind.engine import certificate_on
 from onemind.roster.models import Person
 from onemind.training.models import CourseType, TrainingRecord
 from onemind.training.selectors import edition_for

@@ -10,6 +10,7 @@ from django.db import close_old_connections
 from django.utils import timezone
 
 REMINDER_TASK = "onemind.notifications.tasks.plan_and_send"
+RETENTION_TASK = "onemind.ops.tasks.erase_expired_personnel"
 
 
 KEEP_FINISHED_RUNS = dt.timedelta(days=2)
@@ -32,10 +33,29 @@ def enqueue_reminders_unless_queued() -> bool:
     return True
 
 
+def enqueue_retention_once_a_day() -> bool:
+    """Queue the retention run (erase separated personnel past their agency's period) unless one was queued today.
+
+    Each person is claimed inside the run, so a second run on the same day (another worker) erases nobody twice.
+    """
+    from django_tasks_db.models import DBTaskResult
+
+    from onemind.ops.tasks import erase_expired_personnel
+
+    today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    runs = DBTaskResult.objects.filter(task_path=RETENTION_TASK)
+    runs.finished().filter(finished_at__lt=timezone.now() - dt.timedelta(days=30)).delete()
+    if runs.filter(enqueued_at__gte=today).exists():
+        return False
+    erase_expired_personnel.enqueue()
+    return True
+
+
 def _schedule(every: float, stop: threading.Event) -> None:
     while not stop.is_set():
         try:
             enqueue_reminders_unless_queued()
+            enqueue_retention_once_a_day()
         except Exception:  # noqa: BLE001 - a database blip must not kill the scheduler; the next tick retries
             import logging
 
@@ -47,8 +67,8 @@ def _schedule(every: float, stop: threading.Event) -> None:
 
 class Command(BaseCommand):
     help = (
-        "Run the background worker (the Django tasks database backend) and queue the reminders run every few "
-        "minutes. Ctrl-C stops it after the current task."
+        "Run the background worker (the Django tasks database backend), queue the reminders run every few "
+        "minutes and the retention run once a day. Ctrl-C stops it after the current task."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
