@@ -126,7 +126,9 @@ def test_the_list_pages_in_a_fixed_number_of_queries(cast: Cast) -> None:
 def test_hostile_query_values_never_fail(cast: Cast, hostile: str) -> None:
     query = {k: hostile for k in ("q", "us_state", "type", "size", "status", "deadline", "recognized", "page")}
     response = cast.client_for("staff").get(URL, query)
-    assert response.status_code == 200 and "<script>" not in response.content.decode().split("<main", 1)[-1]
+    # A NUL in a query string is refused as a bad request before any view runs; nothing answers 500.
+    assert response.status_code in (200, 400)
+    assert "<script>" not in response.content.decode().split("<main", 1)[-1]
 
 
 def test_the_agency_page_shows_its_timeline_and_contact_log(cast: Cast) -> None:
