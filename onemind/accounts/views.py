@@ -52,7 +52,7 @@ from onemind.tenancy.services import (
 CLAIM_FIELDS = ("job_title", "phone", "head_name", "statement")
 ACCOUNT_FIELDS = ("full_name", "email", "password")
 
-_BACKEND = "onemind.accounts.backends.UserBackend"
+_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 def _apply_errors(form: forms.Form, exc: ValidationError) -> None:

@@ -12,6 +12,7 @@ from onemind.accounts.models import User
 from onemind.audit.services import log_action, snapshot
 from onemind.pledges.consent import consent_text_for
 from onemind.pledges.models import Pledge, RuleEdition
+from onemind.tenancy.changes import agency_changed
 from onemind.tenancy.models import Agency
 
 
@@ -84,6 +85,7 @@ def _record(
     log_action(
         actor=actor, action=action, obj=pledge, agency=agency, before=before, after=snapshot(pledge), reason=reason
     )
+    agency_changed(agency)
     return pledge
 
 

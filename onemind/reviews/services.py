@@ -29,6 +29,7 @@ from onemind.reviews.models import (
     SubmissionComment,
 )
 from onemind.reviews.selectors import active_recognition, evidence_problems, verification_state
+from onemind.tenancy.changes import agency_changed
 from onemind.tenancy.models import Agency
 
 REATTEST_MONTHS = 12
@@ -133,6 +134,7 @@ def submit_strategy(
         before=before,
         after=snapshot(submission),
     )
+    agency_changed(agency)
     return submission
 
 
@@ -171,6 +173,7 @@ def return_submission(*, actor: User, submission: Submission, comment: str) -> S
     add_comment(actor=actor, submission=submission, body=comment, from_staff=True)
     log_change(actor=actor, action="reviews.strategy_returned", obj=submission, before=before, agency=submission.agency)
     submission_reviewed.send(sender=Submission, submission=submission)
+    agency_changed(submission.agency_id)
     return submission
 
 
@@ -215,6 +218,7 @@ def verify_submission(
         reason=submission.override_reason,
     )
     submission_reviewed.send(sender=Submission, submission=submission)
+    agency_changed(submission.agency_id)
     return submission
 
 
@@ -289,6 +293,7 @@ def recognize_agency(
     agency.recognized_on = on
     agency.save(update_fields=["recognized_on", "updated_at"])
     log_change(actor=actor, action="reviews.agency_recognized", obj=agency, before=before, agency=agency)
+    agency_changed(agency)
     return recognition
 
 
@@ -326,6 +331,7 @@ def revoke_recognition(
         agency=agency, strategy__in=reopen, state=Submission.State.VERIFIED
     ):
         _reopen(actor=actor, submission=submission, reason=reason)
+    agency_changed(agency)
     return recognition
 
 
@@ -370,6 +376,7 @@ def reattest(*, actor: User, agency: Agency, statement: str, on: dt.date | None 
     recognition.reattest_due_on = add_months(on, REATTEST_MONTHS)
     recognition.save(update_fields=["reattest_due_on"])
     log_change(actor=actor, action="reviews.reattested", obj=recognition, before=before, agency=agency)
+    agency_changed(agency)
     return entry
 
 

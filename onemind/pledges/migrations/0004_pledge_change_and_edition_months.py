@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('pledges', '0003_edition_s4_designated'),
-        ('tenancy', '0004_agency_claims'),
+        ('tenancy', '0005_agency_claims'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('reviews', '0002_recognition_revocation'),
-        ('tenancy', '0004_agency_claims'),
+        ('tenancy', '0005_agency_claims'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

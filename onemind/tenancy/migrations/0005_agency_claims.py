@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tenancy', '0003_agency_personnel_retention_years'),
+        ('tenancy', '0004_agency_version'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
