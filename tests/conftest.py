@@ -61,6 +61,7 @@ class Cast:
 
 
 def make_user(email: str, name: str, **extra: object) -> User:
+    extra.setdefault("email_verified_at", dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
     return User.objects.create_user(email=email, password=PASSWORD, full_name=name, **extra)
 
 
