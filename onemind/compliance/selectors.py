@@ -322,20 +322,32 @@ def _panel(s: StrategyResult, edition: Edition) -> Panel:
     if s.due:
         left.append(f"{len(s.due)} new hires are due for training within their grace period.")
     groups = []
-    never = tuple(PersonLine(m.name, m.reason) for m in s.missing if "no " in m.reason and "training" in m.reason)
-    lapsed = tuple(PersonLine(m.name, m.reason) for m in s.missing if "expired on" in m.reason)
-    if never:
-        groups.append(
-            PeopleGroup(f"No {edition.s3_label if s.number == MHFA else 'CIT'} training on record", len(never), never)
-        )
-    if lapsed:
-        groups.append(PeopleGroup("Certificate expired", len(lapsed), lapsed))
+    # A large roster misses tens of thousands of people and a page names MAX_NAMES of each kind: count them all,
+    # build a line only for those shown.
+    never: list[PersonLine] = []
+    lapsed: list[PersonLine] = []
+    never_count = lapsed_count = 0
+    for m in s.missing:
+        reason = m.reason
+        if "expired on" in reason:
+            lapsed_count += 1
+            if lapsed_count <= MAX_NAMES:
+                lapsed.append(PersonLine(m.name, reason))
+        if "no " in reason and "training" in reason:
+            never_count += 1
+            if never_count <= MAX_NAMES:
+                never.append(PersonLine(m.name, reason))
+    if never_count:
+        label = f"No {edition.s3_label if s.number == MHFA else 'CIT'} training on record"
+        groups.append(PeopleGroup(label, never_count, tuple(never)))
+    if lapsed_count:
+        groups.append(PeopleGroup("Certificate expired", lapsed_count, tuple(lapsed)))
     if s.expiring:
-        exp = tuple(PersonLine(e.name, f"expires {e.expires_on.isoformat()}") for e in s.expiring)
-        groups.append(PeopleGroup("Expiring in the next 90 days", len(exp), exp))
+        exp = tuple(PersonLine(e.name, f"expires {e.expires_on.isoformat()}") for e in s.expiring[:MAX_NAMES])
+        groups.append(PeopleGroup("Expiring in the next 90 days", len(s.expiring), exp))
     if s.due:
-        due = tuple(PersonLine(d.name, f"due by {d.due_on.isoformat()}") for d in s.due)
-        groups.append(PeopleGroup("New hires in the grace period", len(due), due))
+        due = tuple(PersonLine(d.name, f"due by {d.due_on.isoformat()}") for d in s.due[:MAX_NAMES])
+        groups.append(PeopleGroup("New hires in the grace period", len(s.due), due))
     return Panel(s.number, title, s, STATE_LABELS[s.state], percent, tuple(left), tuple(groups))
 
 
@@ -363,7 +375,9 @@ def _people_pass(
     window = on + dt.timedelta(days=edition.expiring_window_days)
     recent = on - dt.timedelta(days=NEW_HIRE_DAYS)
     grace = edition.new_hire_grace_days
-    expiring, expired, untrained = [], [], []
+    expiring: list[tuple[dt.date, str]] = []
+    expired: list[tuple[dt.date, str]] = []
+    untrained: list[tuple[str, dt.date]] = []
     counts: dict[str, dict[str, list[int]]] = {attr: {} for attr in COVERAGE_ATTRIBUTES}
     # The engine's own certificates where it judged the same courses on the same date: nobody is judged twice.
     none: dict[PersonId, Certificate] = {}
@@ -392,30 +406,47 @@ def _people_pass(
                 tally[1] += 1
         if not history:
             if person.hire_date is not None and person.hire_date > recent:
-                untrained.append(PersonLine(person.name, f"hired {person.hire_date.isoformat()}"))
+                untrained.append((person.name, person.hire_date))
             continue
         cert = (known_sworn if person.sworn else known_designated).get(person.id) or certificate_from_history(
             history, on, courses
         )
         if cert.current and cert.expires_on is not None and cert.expires_on <= window:
-            expiring.append((cert.expires_on, PersonLine(person.name, f"expires {cert.expires_on.isoformat()}")))
+            expiring.append((cert.expires_on, person.name))
         elif cert.ever_trained and not cert.current and cert.expires_on is not None:
-            expired.append((cert.expires_on, PersonLine(person.name, f"expired {cert.expires_on.isoformat()}")))
+            expired.append((cert.expires_on, person.name))
         elif not cert.ever_trained and person.hire_date is not None and person.hire_date > recent:
-            untrained.append(PersonLine(person.name, f"hired {person.hire_date.isoformat()}"))
-    expiring.sort(key=lambda pair: (pair[0], pair[1].name))
-    expired.sort(key=lambda pair: (pair[0], pair[1].name), reverse=True)
-    untrained.sort(key=lambda line: line.name)
+            untrained.append((person.name, person.hire_date))
+    # Plain (date, name) pairs while walking; a line is built only for the MAX_NAMES a page shows.
+    expiring.sort()
+    expired.sort(reverse=True)
+    untrained.sort(key=_first)  # by name; equal names keep roster order
     lists = (
-        PeopleGroup("MHFA certificates expiring in the next 90 days", len(expiring), tuple(p for _, p in expiring)),
-        PeopleGroup("MHFA certificates expired", len(expired), tuple(p for _, p in expired)),
-        PeopleGroup(f"New hires (last {NEW_HIRE_DAYS} days) with no MHFA", len(untrained), tuple(untrained)),
+        PeopleGroup(
+            "MHFA certificates expiring in the next 90 days",
+            len(expiring),
+            tuple(PersonLine(name, f"expires {day.isoformat()}") for day, name in expiring[:MAX_NAMES]),
+        ),
+        PeopleGroup(
+            "MHFA certificates expired",
+            len(expired),
+            tuple(PersonLine(name, f"expired {day.isoformat()}") for day, name in expired[:MAX_NAMES]),
+        ),
+        PeopleGroup(
+            f"New hires (last {NEW_HIRE_DAYS} days) with no MHFA",
+            len(untrained),
+            tuple(PersonLine(name, f"hired {day.isoformat()}") for name, day in untrained[:MAX_NAMES]),
+        ),
     )
     coverage = [
         (attr, tuple(GroupCoverage(group, n, d) for group, (n, d) in sorted(counts[attr].items())))
         for attr in COVERAGE_ATTRIBUTES
     ]
     return lists, coverage
+
+
+def _first(pair: tuple[str, dt.date]) -> str:
+    return pair[0]
 
 
 def evaluate_campaign(
