@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "onemind.notifications",
     "onemind.api",
     "onemind.exports",
+    "onemind.outcomes",
+    "onemind.planner",
 ]
 # Benchmark and national data generator (``onemind bench``, ``onemind generate-national``): a development
 # checkout has them, a built wheel does not.

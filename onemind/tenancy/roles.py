@@ -35,9 +35,20 @@ STRATEGY_SUBMIT = "strategy:submit"
 DASHBOARD_READ = "dashboard:read"
 COURSES_REGISTER = "courses:register"
 AUDIT_READ = "audit:read"
+OUTCOMES_READ = "outcomes:read"
+OUTCOMES_WRITE = "outcomes:write"
 
 _READ_ALL = frozenset(
-    {AGENCY_READ, MEMBERS_READ, ROSTER_READ, TRAINING_READ, PARTNERSHIP_READ, POLICY_READ, DASHBOARD_READ}
+    {
+        AGENCY_READ,
+        MEMBERS_READ,
+        ROSTER_READ,
+        TRAINING_READ,
+        PARTNERSHIP_READ,
+        POLICY_READ,
+        DASHBOARD_READ,
+        OUTCOMES_READ,
+    }
 )
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
@@ -53,8 +64,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         STRATEGY_SUBMIT,
         COURSES_REGISTER,
         AUDIT_READ,
+        OUTCOMES_WRITE,
     },
-    Role.TRAINING_COORDINATOR: _READ_ALL | {ROSTER_WRITE, TRAINING_WRITE, COURSES_REGISTER},
+    Role.TRAINING_COORDINATOR: _READ_ALL | {ROSTER_WRITE, TRAINING_WRITE, COURSES_REGISTER, OUTCOMES_WRITE},
     Role.AGENCY_VIEWER: _READ_ALL,
     # A liaison sees only its own partnership (checked on the object), nothing of the roster.
     Role.PARTNER_LIAISON: frozenset({PARTNERSHIP_CONFIRM}),
@@ -66,7 +78,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
 
 # Campaign staff see every agency's profile and figures; personnel-level data needs an audited grant.
 CAMPAIGN_STAFF_AGENCY_PERMISSIONS = frozenset(
-    {AGENCY_READ, MEMBERS_READ, PARTNERSHIP_READ, POLICY_READ, DASHBOARD_READ, AUDIT_READ}
+    {AGENCY_READ, MEMBERS_READ, PARTNERSHIP_READ, POLICY_READ, DASHBOARD_READ, AUDIT_READ, OUTCOMES_READ}
 )
 STAFF_GRANT_PERMISSIONS = frozenset({ROSTER_READ, TRAINING_READ})
 
