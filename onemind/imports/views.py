@@ -104,6 +104,10 @@ def mapping(request: AgencyRequest, batch_id: uuid.UUID) -> HttpResponse:
 @agency_view(roles.ROSTER_READ)
 def detail(request: AgencyRequest, batch_id: uuid.UUID) -> HttpResponse:
     batch = _with_live_progress(_batch(request, batch_id, write=False))
+    can_write = request.access.can(_PERMS[ImportKind(batch.kind or ImportKind.ROSTER)][1])
+    if batch.status == ImportBatch.Status.UPLOADED and batch.headers and can_write:
+        # The worker has read the file: the next step is choosing its columns (the reading page reloads to here).
+        return redirect("imports:mapping", agency_slug=request.access.agency.slug, batch_id=batch.public_id)
     show = request.GET.get("show", "all")
     show = show if show in selectors.SHOW else "all"
     page = Paginator(selectors.changes_for(batch, show), 50).get_page(request.GET.get("page"))
@@ -114,7 +118,7 @@ def detail(request: AgencyRequest, batch_id: uuid.UUID) -> HttpResponse:
         "show": show,
         "query_string": f"show={show}",
         "warnings": mapping_warnings(batch.kind, batch.mapping),
-        "can_write": request.access.can(_PERMS[ImportKind(batch.kind or ImportKind.ROSTER)][1]),
+        "can_write": can_write,
         "applicable": services.change_count(batch),
         "undo_needs_confirmation": services.change_count(batch) > services.UNDO_CONFIRM_CHANGES,
         "filters": [

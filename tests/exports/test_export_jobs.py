@@ -45,7 +45,7 @@ def test_the_dashboard_button_queues_a_job_and_shows_its_progress_page(
     assert response["Location"] == reverse("exports:detail", args=[job.public_id])
     assert len(callbacks) == 1 and job.status == "queued" and job.params == {"state": "IL"}
     page = client.get(response["Location"]).content.decode()
-    assert 'hx-trigger="every 1s"' in page and "waiting for the background worker" in page
+    assert 'hx-trigger="every 1s"' in page and "The export is queued" in page
 
 
 def test_a_bad_format_or_filter_is_a_400(figures: Cast) -> None:
