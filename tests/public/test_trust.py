@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from onemind.campaign.models import FiguresRefresh
+from onemind.public import views as public_views
 from onemind.public.models import Resource
 from tests.conftest import Cast
 
@@ -73,3 +77,51 @@ def test_staff_can_only_name_an_approved_course_type_as_a_finder(cast: Cast, cli
     client.post(url, {**data, "finder_type": "CIT-40"})
     resource.refresh_from_db()
     assert resource.finder_type == "CIT-40"
+
+
+@pytest.mark.parametrize("name", ["public:about", "public:methodology", "public:privacy"])
+def test_the_about_methodology_and_privacy_pages_are_public_and_linked_from_every_footer(
+    cast: Cast, client, name: str
+) -> None:
+    url = reverse(name)
+    for user in (None, cast.admin, cast.staff):
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        assert client.get(url).status_code == 200
+    footer = client.get(reverse("public:pledged")).content.decode().split("<footer", 1)[1]
+    assert f'href="{url}"' in footer
+
+
+def test_about_names_who_runs_the_campaign_and_how_to_reach_them(client, settings) -> None:
+    settings.CAMPAIGN_CONTACT_EMAIL = "team@campaign.example"
+    page = client.get(reverse("public:about")).content.decode()
+    assert "International Association of Chiefs of Police" in page
+    assert 'href="mailto:team@campaign.example"' in page
+
+
+def test_methodology_states_the_suppression_threshold_and_the_last_refresh_of_the_shown_figures(
+    cast: Cast, client
+) -> None:
+    page = client.get(reverse("public:methodology")).content.decode()
+    assert "have not been computed yet" in page
+    assert "from 1 to 4 is shown as “fewer than 5”" in page and "“withheld”" in page
+    finished = dt.datetime(2026, 11, 3, 7, 15, tzinfo=dt.UTC)
+    FiguresRefresh.objects.create(status=FiguresRefresh.Status.DONE, finished_at=finished)
+    page = client.get(reverse("public:methodology")).content.decode()
+    local = timezone.localtime(finished)
+    assert f"last brought up to date on <strong>November 3, 2026, {local:%H:%M}</strong>" in page
+    # The same stamp the numbers page shows.
+    assert "Figures as of November 3, 2026" in client.get(reverse("public:numbers")).content.decode()
+
+
+def test_methodology_follows_the_threshold_in_the_code(client, monkeypatch) -> None:
+    monkeypatch.setattr(public_views, "SUPPRESS_BELOW", 10)
+    page = client.get(reverse("public:methodology")).content.decode()
+    assert "from 1 to 9 is shown as “fewer than 10”" in page
+
+
+def test_privacy_states_the_default_retention_and_the_staff_grant_limit(client) -> None:
+    page = client.get(reverse("public:privacy")).content.decode()
+    assert "7 years after the separation date" in page
+    assert "the access ends after 2 hours" in page
