@@ -89,8 +89,7 @@ MIDDLEWARE = [
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    # Django's ModelBackend with the per-request user load written by hand (onemind/accounts/backends.py).
-    "onemind.accounts.backends.UserBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 # Reverse proxies in front of the app whose X-Forwarded-For entries are believed (BEHIND_PROXY: a count; "true" = 1).
 # Every lockout, rate limit and security-log line reads the client from onemind.lib.client_address, never from a
@@ -210,21 +209,14 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "OneMind <noreply@onemind.inv
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
-# Dashboards are cached per agency and invalidated by a data-version stamp. With several web processes, point them
-# at one Redis (REDIS_URL=redis://127.0.0.1:6379/0) so they share the cache; the default is per process.
+# The one cache of figures is the dashboard body kept under its agency's version (onemind/compliance/pages.py); API
+# rate limits count here too. With several web processes, point them at one Redis (REDIS_URL=redis://127.0.0.1:6379/0)
+# so they share it; the default is per process.
 _REDIS_URL = env_str("REDIS_URL")
 CACHES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _REDIS_URL}
     if _REDIS_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    # Always this process's memory: only for values that cannot go stale under their key (a dashboard body keyed by
-    # its data stamp, navigation keyed by the permissions that decide it), so every process may keep its own copy and
-    # no request pays a round trip to Redis for them.
-    "local": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "onemind-local",
-        "OPTIONS": {"MAX_ENTRIES": 1000},
-    },
 }
 # Sessions are read on every signed-in request: with a shared Redis, read them from there (written through to the
 # database, so a Redis restart signs nobody out). A per-process cache would let a signed-out session live on in

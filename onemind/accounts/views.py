@@ -35,7 +35,7 @@ from onemind.tenancy.services import (
     sign_up_administrator,
 )
 
-_BACKEND = "onemind.accounts.backends.UserBackend"
+_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 def _apply_errors(form: AccountForm | NewAgencyForm, exc: ValidationError) -> None:

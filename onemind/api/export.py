@@ -24,7 +24,7 @@ from django_scopes import scopes_disabled
 
 from onemind.accounts.security import log_event
 from onemind.audit.services import log_action
-from onemind.ops.retention import erasure_summary
+from onemind.roster.erasure import erasure_summary
 from onemind.tenancy.models import Agency, Membership
 
 # Never exported: secrets (hashes of tokens and codes) and cached copies of responses.

@@ -17,10 +17,8 @@ COLD_REQUESTS = 2 * len(QUERIES)
 def time_campaign_dashboard(client: Client, requests: int, *, cold: bool = False) -> list[float]:
     """Server times in milliseconds of ``requests`` dashboard requests by ``client`` (a signed-in staff user).
 
-    The requests cycle through QUERIES. The figures are cached under the last refresh's stamp, so with an empty
-    cache the first ``len(QUERIES)`` times are the cold ones and the rest are warm. ``cold`` empties the cache
-    before every request (untimed): each one then computes its figures, as the first request after a refresh or
-    a new filter combination does.
+    The requests cycle through QUERIES. Nothing is cached: every request adds up the stored figures. ``cold``
+    empties Django's cache before every request (untimed), which only the API's rate limits use.
     """
     timings: list[float] = []
     for i in range(requests):

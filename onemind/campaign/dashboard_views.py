@@ -34,7 +34,7 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
     except BadFilter as error:
         return bad_filter(request, error)
     today = timezone.localdate()
-    board, refreshed = dashboard_figures(filters, today)
+    board, freshness = dashboard_figures(filters, today)
     totals, tables = board.totals, board.tables
     context: dict[str, Any] = {"totals": totals, "tables": tables}
     state_values = {row[0]: row[2 + _figure_column(filters.figure)] for row in tables["states"].rows}
@@ -57,7 +57,7 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
                 for key, label, _q in figures.CATEGORIES
             ],
             "people_cards": [(key, label, totals[key]) for key, label in figures.PEOPLE],
-            "refreshed": refreshed,
+            "freshness": freshness,
             "pending": figures.pending_refresh(),
             "choices": {
                 "states": sorted(STATE_CODES.items()),
@@ -86,6 +86,7 @@ def export_table(request: AuthenticatedRequest, table: str, fmt: str) -> HttpRes
         filters = parse_filters(request.GET)
     except BadFilter as error:
         return bad_filter(request, error)
+    figures.fresh()
     built = TABLES[table](filters, timezone.localdate())
     name = f"campaign-{table}-{timezone.localdate():%Y-%m-%d}"
     return export_response(name, built.headers, built.rows, fmt)  # type: ignore[return-value]

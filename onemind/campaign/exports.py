@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from onemind.campaign.figures import current_rows, parse_filters, status_label
+from onemind.campaign.figures import current_rows, fresh, parse_filters, status_label
 from onemind.campaign.standings import SIZE_LABELS
 from onemind.exports.registry import Exporter, register
 from onemind.lib.agency_types import AGENCY_TYPE_LABELS
@@ -64,6 +64,7 @@ def _yes(value: Any) -> Any:
 
 
 def standing_rows(params: dict[str, Any]) -> tuple[int, Iterable[Sequence[Any]]]:
+    fresh()
     rows = current_rows(parse_filters(params)).order_by("state", "agency__name")
 
     def lines() -> Iterable[Sequence[Any]]:

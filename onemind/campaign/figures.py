@@ -1,28 +1,27 @@
 """Reads of the stored campaign figures: the staff dashboard and the public pages add up the same rows.
 
-Every figure is a GROUP BY over ``AgencyStanding`` (one query per table, whatever the number of agencies); nothing
-here runs the compliance engine. Filters compose: each narrows the rows every table counts.
+Every figure is a GROUP BY over ``AgencyStanding`` (one query per table, whatever the number of agencies), read
+after ``standings.bring_current`` has judged again the agencies changed since their rows were stored, so the
+figures are current when the page is drawn. Filters compose: each narrows the rows every table counts.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 from urllib.parse import urlencode
 
-from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from onemind.campaign.models import AgencyStanding, FiguresRefresh, StandingRollup
-from onemind.campaign.standings import SIZE_CLASSES, SIZE_LABELS
+from onemind.campaign.standings import SIZE_CLASSES, SIZE_LABELS, bring_current, now_date
 from onemind.engine import Status
 from onemind.lib.agency_types import AGENCY_TYPE_LABELS, AGENCY_TYPES
 from onemind.lib.ori import STATE_CODES
 
-T = TypeVar("T")
 M = TypeVar("M", AgencyStanding, StandingRollup)
 
 # The campaign's categories of agencies: key, label, the rows it counts.
@@ -317,26 +316,21 @@ def upcoming_deadlines(
     return [DeadlineRow(*row) for row in values[:limit]]
 
 
-def last_refresh() -> FiguresRefresh | None:
-    return FiguresRefresh.objects.filter(status=FiguresRefresh.Status.DONE).order_by("-finished_at").first()
+@dataclass(frozen=True)
+class Freshness:
+    """Whether the figures a page shows count every saved change (``current``), and the date they are for."""
+
+    current: bool
+    on: dt.date | None
 
 
-# The stored figures change only when a refresh finishes, so what is computed from them is cached under the last
-# refresh's stamp: a finished refresh makes every older entry unreachable. The expiry is a backstop.
-CACHE_SECONDS = 6 * 60 * 60
+def fresh(today: dt.date | None = None) -> Freshness:
+    """Bring the stored figures up to date (standings.bring_current) and say how current they are."""
+    current = bring_current(today)
+    return Freshness(current=current, on=now_date())
+
+
 STALE_REFRESH = dt.timedelta(hours=2)
-
-
-def cached_figures(key: str, compute: Callable[[], T]) -> tuple[T, FiguresRefresh | None]:
-    """``compute()``'s value for ``key`` under the current figures (one query to read the stamp on a hit)."""
-    refreshed = last_refresh()
-    stamp = f"{refreshed.pk}.{refreshed.finished_at.timestamp() if refreshed.finished_at else 0}" if refreshed else "0"
-    full_key = f"onemind:campaign-figures:v1:{stamp}:{timezone.localdate().isoformat()}:{key}"
-    value = cache.get(full_key)
-    if value is None:
-        value = compute()
-        cache.set(full_key, value, CACHE_SECONDS)
-    return value, refreshed
 
 
 def pending_refresh() -> FiguresRefresh | None:
@@ -389,20 +383,15 @@ class PublicFigures:
 
     totals: Totals
     states: int
-    refreshed: FiguresRefresh | None
+    freshness: Freshness
     people: dict[str, str | int] = field(default_factory=dict)
     state_rows: list[dict[str, Any]] = field(default_factory=list)
     history: list[dict[str, Any]] = field(default_factory=list)
 
 
 def public_figures(*, with_tables: bool = False) -> PublicFigures:
-    """Landing page (headline only) and the "campaign in numbers" page (with tables); cached like the dashboard."""
-    figures, refreshed = cached_figures(f"public:{int(with_tables)}", lambda: _public_figures(with_tables))
-    figures.refreshed = refreshed
-    return figures
-
-
-def _public_figures(with_tables: bool) -> PublicFigures:
+    """Landing page (headline only) and the "campaign in numbers" page (with tables), from the same rows."""
+    freshness = fresh()
     everything = Filters()
     # With the tables, the headline and the state rows come from one query (see current_figures).
     now = current_figures(everything) if with_tables else None
@@ -410,7 +399,7 @@ def _public_figures(with_tables: bool) -> PublicFigures:
     figures = PublicFigures(
         totals=headline,
         states=current_rows(everything).exclude(state="").values("state").distinct().count(),
-        refreshed=None,
+        freshness=freshness,
         people={key: suppressed(headline[key]) for key in PEOPLE_LABELS},
     )
     if now is not None:

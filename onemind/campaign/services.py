@@ -9,7 +9,12 @@ from onemind.audit.services import log_action, snapshot
 from onemind.campaign.models import SyllabusEvidence
 from onemind.lib.uploads import delete_private_upload
 from onemind.lib.versions import lock_current
+from onemind.pledges.models import RuleEdition
+from onemind.tenancy.changes import agencies_changed
 from onemind.training.models import CourseType
+
+# Rows every agency's figures are judged by: saving one changes every agency's figures.
+RULES_MODELS: tuple[type[models.Model], ...] = (RuleEdition, CourseType)
 
 
 @transaction.atomic
@@ -23,6 +28,8 @@ def save_reference(
         before = snapshot(lock_current(instance, expected_version))
     instance.save()
     log_action(actor=actor, action=action, obj=instance, before=before, after=snapshot(instance))
+    if isinstance(instance, RULES_MODELS):
+        agencies_changed()
     return instance
 
 

@@ -117,20 +117,17 @@ class DashboardFigures:
     tables: dict[str, Table]
 
 
-def dashboard_figures(filters: Filters, today: dt.date) -> tuple[DashboardFigures, figures.FiguresRefresh | None]:
+def dashboard_figures(filters: Filters, today: dt.date) -> tuple[DashboardFigures, figures.Freshness]:
     """Every number on the dashboard for ``filters``: three queries (the "now" groups, the history, the
-    deadlines), or none when cached."""
-
-    def compute() -> DashboardFigures:
-        now = figures.current_figures(filters, today=today)
-        tables = {
-            "history": history_table(filters, today),
-            "states": _states(now.states),
-            "types": _types(now.types),
-            "sizes": _sizes(now.sizes),
-            "funnel": funnel_from(now.totals),
-            "deadlines": deadlines_table(filters, today),
-        }
-        return DashboardFigures(now.totals, {key: tables[key] for key in TABLES})
-
-    return figures.cached_figures(f"dashboard:{filters.query()}:{filters.figure}:{filters.months}", compute)
+    deadlines) once the stored figures are current."""
+    freshness = figures.fresh(today)
+    now = figures.current_figures(filters, today=today)
+    tables = {
+        "history": history_table(filters, today),
+        "states": _states(now.states),
+        "types": _types(now.types),
+        "sizes": _sizes(now.sizes),
+        "funnel": funnel_from(now.totals),
+        "deadlines": deadlines_table(filters, today),
+    }
+    return DashboardFigures(now.totals, {key: tables[key] for key in TABLES}), freshness

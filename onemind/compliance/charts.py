@@ -13,6 +13,7 @@ from html import escape
 
 from django.utils.safestring import SafeString, mark_safe
 
+from onemind.compliance.engine import Edition
 from onemind.compliance.history import HistoryPoint
 
 WIDTH, HEIGHT = 720, 300
@@ -52,7 +53,8 @@ def _marker(kind: str, x: float, y: float, colour: str) -> str:
     return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{colour}"/>'
 
 
-def describe(points: Sequence[HistoryPoint]) -> str:
+def describe(points: Sequence[HistoryPoint], edition: Edition) -> str:
+    """The chart in words; the targets are the edition's."""
     if not points:
         return "No history: the agency has not pledged."
     first, last = points[0], points[-1]
@@ -62,19 +64,20 @@ def describe(points: Sequence[HistoryPoint]) -> str:
 
     return (
         f"From {first.on:%B %Y} to {last.on:%B %-d, %Y}: MHFA coverage of sworn officers went from "
-        f"{pct(first.mhfa.percent)} to {pct(last.mhfa.percent)} (target 100%); CIT coverage went from "
-        f"{pct(first.cit.percent)} to {pct(last.cit.percent)} (target 20%, {last.cit.target} people)."
+        f"{pct(first.mhfa.percent)} to {pct(last.mhfa.percent)} (target {edition.s3_target_percent}%); CIT coverage "
+        f"went from {pct(first.cit.percent)} to {pct(last.cit.percent)} (target {edition.s4_target_percent}%, "
+        f"{last.cit.target} people)."
     )
 
 
-def history_svg(points: Sequence[HistoryPoint], chart_id: str = "history") -> SafeString:
+def history_svg(points: Sequence[HistoryPoint], edition: Edition, chart_id: str = "history") -> SafeString:
     n = len(points)
     title_id, desc_id = f"{chart_id}-title", f"{chart_id}-desc"
     parts = [
         f'<svg class="om-chart" viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" role="img" '
         f'aria-labelledby="{title_id} {desc_id}" xmlns="http://www.w3.org/2000/svg">',
         f'<title id="{title_id}">Training coverage month by month</title>',
-        f'<desc id="{desc_id}">{escape(describe(points))}</desc>',
+        f'<desc id="{desc_id}">{escape(describe(points, edition))}</desc>',
         '<g font-family="Source Sans Pro, Helvetica, Arial, sans-serif" font-size="12" fill="#1b1b1b">',
     ]
     for tick in (0, 20, 40, 60, 80, 100):
@@ -82,12 +85,13 @@ def history_svg(points: Sequence[HistoryPoint], chart_id: str = "history") -> Sa
         parts.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" stroke="#dfe1e2"/>')
         parts.append(f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end">{tick}%</text>')
     # The CIT target: a dotted rule with its own words, not a colour.
-    y20 = _y(20)
+    target = edition.s4_target_percent
+    y_target = _y(target)
     parts.append(
-        f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y20:.1f}" y2="{y20:.1f}" '
+        f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y_target:.1f}" y2="{y_target:.1f}" '
         'stroke="#1b1b1b" stroke-dasharray="2 3"/>'
     )
-    parts.append(f'<text x="{WIDTH - RIGHT}" y="{y20 - 4:.1f}" text-anchor="end">CIT target 20%</text>')
+    parts.append(f'<text x="{WIDTH - RIGHT}" y="{y_target - 4:.1f}" text-anchor="end">CIT target {target}%</text>')
     step = max(1, (n + 7) // 8)
     for i, point in enumerate(points):
         if i % step == 0 or i == n - 1:

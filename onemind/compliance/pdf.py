@@ -70,7 +70,7 @@ def render_progress_pdf(board: Dashboard, *, generated: dt.datetime, compress: b
         story += [
             Paragraph("History since the pledge", styles["Heading2"]),
             _chart(board.history),
-            Paragraph(_esc(describe(board.history)), small),
+            Paragraph(_esc(describe(board.history, board.edition)), small),
             Spacer(1, 0.1 * inch),
             _history_table(board.history[-HISTORY_ROWS:]),
         ]

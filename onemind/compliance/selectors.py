@@ -12,7 +12,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from django.core.cache import cache
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 
@@ -27,9 +26,7 @@ from onemind.compliance.loader import (
     load_campaign,
     load_campaign_history,
 )
-from onemind.compliance.stamp import dashboard_stamp
 from onemind.engine import (
-    CIT,
     MHFA,
     PARTNERSHIP,
     POLICY,
@@ -59,12 +56,31 @@ NEW_HIRE_DAYS = 365
 EARLIEST = dt.date(2000, 1, 1)
 LATEST = dt.date(2100, 12, 31)
 
-TITLES = {
-    PARTNERSHIP: "Partnership with a community mental health organization",
-    POLICY: "Policy based on the IACP model policy",
-    MHFA: "Mental Health First Aid for all sworn officers",
-    CIT: "Crisis Intervention Team training for at least 20%",
-}
+POLICY_TITLE = "Policy based on the IACP model policy"
+# Who strategies 3 and 4 count, said where their figures are shown.
+POPULATION_NOTE = (
+    "Counted: sworn officers in scope on this date, and non-sworn staff in positions the agency designated "
+    "(their own figure). Officers on an approved exemption are left out; new hires in a grace period are listed "
+    "separately."
+)
+
+
+def share(percent: int) -> str:
+    """A target as a chief reads it: "all" for 100%, else "at least N%"."""
+    return "all" if percent >= 100 else f"at least {percent}%"
+
+
+def strategy_title(number: int, edition: Edition) -> str:
+    """The strategy's title with the edition's own numbers and wording (never a constant)."""
+    if number == PARTNERSHIP:
+        return f"Partnership with {edition.partner_label}"
+    if number == POLICY:
+        return POLICY_TITLE
+    if number == MHFA:
+        return f"{edition.s3_label} for {share(edition.s3_target_percent)} of sworn officers and designated staff"
+    return f"{edition.s4_label} training for {share(edition.s4_target_percent)} of sworn officers"
+
+
 STATUS_LABELS = {
     Status.NOT_PLEDGED: "Not pledged",
     Status.ON_TRACK: "On track",
@@ -159,6 +175,10 @@ class Dashboard:
     timings: dict[str, float] = field(default_factory=dict)
 
     @property
+    def population_note(self) -> str:
+        return POPULATION_NOTE
+
+    @property
     def status_label(self) -> str:
         return STATUS_LABELS[self.result.status]
 
@@ -199,32 +219,12 @@ class Dashboard:
         return f"{days} days"
 
 
-# A backstop for bulk writes that skip the DataVersion bump (see models.DataVersion).
-DASHBOARD_CACHE_SECONDS = 5 * 60
-# Bump when the cached Dashboard's shape or the rendered page changes, so old entries are never read back.
-CACHE_GENERATION = "v2"
+def agency_dashboard(agency: Agency, on: dt.date, *, today: dt.date, show_names: bool) -> Dashboard:
+    """The dashboard on ``on``, computed now: about ten queries whatever the roster's size.
 
-
-def dashboard_key(agency: Agency, on: dt.date, *, today: dt.date, show_names: bool, stamp: str | None = None) -> str:
-    """The cache key of one agency's dashboard on ``on``: one query (stamp.py), whatever the roster's size."""
-    stamp = dashboard_stamp(agency) if stamp is None else stamp
-    return f"onemind:dashboard:{CACHE_GENERATION}:{agency.pk}:{on}:{int(show_names)}:{today}:{stamp}"
-
-
-def agency_dashboard(
-    agency: Agency, on: dt.date, *, today: dt.date, show_names: bool, key: str | None = None
-) -> Dashboard:
-    """The dashboard on ``on``: one query when cached, about ten when not, whatever the roster's size.
-
-    ``today`` is part of the key: strategies 1 and 2 are judged by what is in force today.
+    ``today`` matters: strategies 1 and 2 are judged by what is in force today.
     """
-    key = key or dashboard_key(agency, on, today=today, show_names=show_names)
-    board: Dashboard | None = cache.get(key)
-    if board is None:
-        board = _compute_dashboard(agency, on, today, show_names, current_pledge_row(agency), course_catalog())
-        cache.set(key, board, DASHBOARD_CACHE_SECONDS)
-    board.agency, board.today = agency, today
-    return board
+    return _compute_dashboard(agency, on, today, show_names, current_pledge_row(agency), course_catalog())
 
 
 def _compute_dashboard(
@@ -253,7 +253,13 @@ def _computed_dashboard(
     evaluated = time.perf_counter()
     history = compute_history(data, month_ends(data, on))
     swept = time.perf_counter()
-    lists, coverage = _people_pass(records, on, data.edition, histories, standings)
+    coverage = _coverage(records, on, data.edition, histories, standings)
+    mhfa = full.strategy(MHFA)
+    hires = tuple(
+        PersonLine(p.name, f"hired {p.hire_date.isoformat()}")
+        for p in untrained_hires(records, on, data.edition, histories)
+        if p.hire_date is not None
+    )
     done = time.perf_counter()
     return Dashboard(
         agency=agency,
@@ -264,9 +270,14 @@ def _computed_dashboard(
         panels=panels,
         history=history,
         coverage=coverage,
-        expiring=lists[0],
-        expired=lists[1],
-        untrained_hires=lists[2],
+        expiring=expiring_group(mhfa, data.edition),
+        expired=expired_group(mhfa),
+        untrained_hires=PeopleGroup(
+            f"Sworn officers hired in the last {NEW_HIRE_DAYS} days with no {data.edition.s3_label} or "
+            f"{data.edition.s4_label} training",
+            len(hires),
+            hires,
+        ),
         show_names=show_names,
         pledged_on=None if data.pledge_row is None else data.pledge_row.pledged_on,
         timings={
@@ -279,7 +290,7 @@ def _computed_dashboard(
 
 
 def _trimmed(result: AgencyResult) -> AgencyResult:
-    """The result with its per-person lists cut to what a page shows: a cached board stays small to unpickle."""
+    """The result with its per-person lists cut to what a page shows."""
     strategies = tuple(
         replace(s, missing=s.missing[:MAX_NAMES], expiring=s.expiring[:MAX_NAMES], due=s.due[:MAX_NAMES])
         for s in result.strategies
@@ -306,116 +317,111 @@ def month_ends(data: AgencyData, on: dt.date) -> list[dt.date]:
 
 
 def _panel(s: StrategyResult, edition: Edition) -> Panel:
-    title = TITLES[s.number]
-    if s.number == PARTNERSHIP:
-        title = f"Partnership with {edition.partner_label}"
+    title = strategy_title(s.number, edition)
     if s.number in (PARTNERSHIP, POLICY):
         return Panel(s.number, title, s, STATE_LABELS[s.state], None, (s.explanation,), (), EVIDENCE_NOTES[s.number])
-    if s.number == MHFA:
-        title = f"{edition.s3_label} for all sworn officers"
     percent = None
     if s.state is not State.NOT_APPLICABLE and s.target:
         percent = min(100, round(100 * s.numerator / s.target))
     left = [s.explanation]
+    window = edition.expiring_window_days
     if s.expiring:
-        left.append(f"{len(s.expiring)} certificates expire in the next 90 days.")
+        left.append(f"{len(s.expiring)} certificates expire in the next {window} days.")
     if s.due:
         left.append(f"{len(s.due)} new hires are due for training within their grace period.")
     groups = []
     never = tuple(PersonLine(m.name, m.reason) for m in s.missing if "no " in m.reason and "training" in m.reason)
-    lapsed = tuple(PersonLine(m.name, m.reason) for m in s.missing if "expired on" in m.reason)
     if never:
         groups.append(
             PeopleGroup(f"No {edition.s3_label if s.number == MHFA else 'CIT'} training on record", len(never), never)
         )
-    if lapsed:
-        groups.append(PeopleGroup("Certificate expired", len(lapsed), lapsed))
-    if s.expiring:
-        exp = tuple(PersonLine(e.name, f"expires {e.expires_on.isoformat()}") for e in s.expiring)
-        groups.append(PeopleGroup("Expiring in the next 90 days", len(exp), exp))
+    expired, expiring = expired_group(s), expiring_group(s, edition)
+    if expired.count:
+        groups.append(expired)
+    if expiring.count:
+        groups.append(expiring)
     if s.due:
         due = tuple(PersonLine(d.name, f"due by {d.due_on.isoformat()}") for d in s.due)
         groups.append(PeopleGroup("New hires in the grace period", len(due), due))
     return Panel(s.number, title, s, STATE_LABELS[s.state], percent, tuple(left), tuple(groups))
 
 
+def expiring_group(s: StrategyResult, edition: Edition) -> PeopleGroup:
+    """Certificates that count today and lapse within the edition's window: the strategy card's number and the
+    list below the panels are this one group."""
+    people = tuple(PersonLine(e.name, f"expires {e.expires_on.isoformat()}") for e in s.expiring)
+    return PeopleGroup(f"Certificates expiring in the next {edition.expiring_window_days} days", len(people), people)
+
+
+def expired_group(s: StrategyResult) -> PeopleGroup:
+    """People in the strategy's figures whose certificate has lapsed (the card's "expired" and the list's)."""
+    people = tuple(PersonLine(m.name, m.reason) for m in s.missing if "expired on" in m.reason)
+    return PeopleGroup("Certificates expired", len(people), people)
+
+
+def untrained_hires(
+    records: AgencyRecords, on: dt.date, edition: Edition, histories: Mapping[PersonId, History] | None = None
+) -> list[Any]:
+    """Sworn officers on the roster on ``on``, hired in the last ``NEW_HIRE_DAYS`` days, with no training that
+    counts for strategy 3 or 4 ever completed: the dashboard's list and the weekly digest's count."""
+    qualifying = compile_courses(edition, edition.s3_accepts | edition.s4_accepts)
+    if histories is None:
+        histories = histories_on(records.trainings, on)
+    recent = on - dt.timedelta(days=NEW_HIRE_DAYS)
+    found = []
+    for person in records.people:
+        if not person.sworn or person.hire_date is None or not recent < person.hire_date <= on:
+            continue
+        if person.separation_date is not None and person.separation_date <= on:
+            continue
+        history = histories.get(person.id)
+        if not history or not certificate_from_history(history, on, qualifying).ever_trained:
+            found.append(person)
+    return sorted(found, key=lambda person: person.name)
+
+
 COVERAGE_ATTRIBUTES = ("shift", "unit", "district")
-Lists = tuple["PeopleGroup", "PeopleGroup", "PeopleGroup"]
 Coverage = list[tuple[str, tuple[GroupCoverage, ...]]]
 
 
-def _people_pass(
+def _coverage(
     records: AgencyRecords,
     on: dt.date,
     edition: Edition,
     histories: Mapping[PersonId, History] | None = None,
     standings: dict[str, dict[PersonId, Certificate]] | None = None,
-) -> tuple[Lists, Coverage]:
-    """One pass over people for the MHFA lists and CIT coverage by shift, unit and district.
+) -> Coverage:
+    """CIT coverage by shift, unit and district in one pass over people.
 
-    The coverage equals the engine's ``coverage_by`` (a test holds them together); doing all three groupings and
-    the lists in one walk saves three passes over a 36,000-person roster.
+    It equals the engine's ``coverage_by`` (a test holds them together); doing all three groupings in one walk
+    saves three passes over a 36,000-person roster.
     """
-    courses = compile_courses(edition, edition.mhfa_codes)
     cit_courses = compile_courses(edition, edition.s4_accepts)
     if histories is None:
         histories = histories_on(records.trainings, on)
-    window = on + dt.timedelta(days=edition.expiring_window_days)
-    recent = on - dt.timedelta(days=NEW_HIRE_DAYS)
     grace = edition.new_hire_grace_days
-    expiring, expired, untrained = [], [], []
     counts: dict[str, dict[str, list[int]]] = {attr: {} for attr in COVERAGE_ATTRIBUTES}
     # The engine's own certificates where it judged the same courses on the same date: nobody is judged twice.
     none: dict[PersonId, Certificate] = {}
     standings = standings or {}
     known_cit = standings.get("s4 sworn", none)
-    known_sworn = standings.get("s3 sworn", none) if edition.s3_accepts == edition.mhfa_codes else none
-    known_designated = (
-        standings.get("s3 designated", none) if edition.s3_designated_accepts == edition.mhfa_codes else none
-    )
     for person in records.people:
-        if not (person.sworn or person.designated_mhfa or person.designated_cit):
-            continue
-        scope = scope_on(person, on, grace)[0]
-        if scope is Scope.OUT:
+        if not person.sworn or scope_on(person, on, grace)[0] is not Scope.IN:
             continue
         history = histories.get(person.id)
-        if person.sworn and scope is Scope.IN:
-            known = known_cit.get(person.id)
-            if known is not None:
-                has_cit = known.current
-            else:
-                has_cit = bool(history) and certificate_from_history(history or (), on, cit_courses).current
-            for attr in COVERAGE_ATTRIBUTES:
-                tally = counts[attr].setdefault(getattr(person, attr), [0, 0])
-                tally[0] += has_cit
-                tally[1] += 1
-        if not history:
-            if person.hire_date is not None and person.hire_date > recent:
-                untrained.append(PersonLine(person.name, f"hired {person.hire_date.isoformat()}"))
-            continue
-        cert = (known_sworn if person.sworn else known_designated).get(person.id) or certificate_from_history(
-            history, on, courses
-        )
-        if cert.current and cert.expires_on is not None and cert.expires_on <= window:
-            expiring.append((cert.expires_on, PersonLine(person.name, f"expires {cert.expires_on.isoformat()}")))
-        elif cert.ever_trained and not cert.current and cert.expires_on is not None:
-            expired.append((cert.expires_on, PersonLine(person.name, f"expired {cert.expires_on.isoformat()}")))
-        elif not cert.ever_trained and person.hire_date is not None and person.hire_date > recent:
-            untrained.append(PersonLine(person.name, f"hired {person.hire_date.isoformat()}"))
-    expiring.sort(key=lambda pair: (pair[0], pair[1].name))
-    expired.sort(key=lambda pair: (pair[0], pair[1].name), reverse=True)
-    untrained.sort(key=lambda line: line.name)
-    lists = (
-        PeopleGroup("MHFA certificates expiring in the next 90 days", len(expiring), tuple(p for _, p in expiring)),
-        PeopleGroup("MHFA certificates expired", len(expired), tuple(p for _, p in expired)),
-        PeopleGroup(f"New hires (last {NEW_HIRE_DAYS} days) with no MHFA", len(untrained), tuple(untrained)),
-    )
-    coverage = [
+        known = known_cit.get(person.id)
+        if known is not None:
+            has_cit = known.current
+        else:
+            has_cit = bool(history) and certificate_from_history(history or (), on, cit_courses).current
+        for attr in COVERAGE_ATTRIBUTES:
+            tally = counts[attr].setdefault(getattr(person, attr), [0, 0])
+            tally[0] += has_cit
+            tally[1] += 1
+    return [
         (attr, tuple(GroupCoverage(group, n, d) for group, (n, d) in sorted(counts[attr].items())))
         for attr in COVERAGE_ATTRIBUTES
     ]
-    return lists, coverage
 
 
 def evaluate_campaign(

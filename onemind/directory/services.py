@@ -10,6 +10,7 @@ from django.utils.text import slugify
 
 from onemind.audit.services import log_action
 from onemind.directory.parsing import ParsedAgency, RowError, parse_agency_file
+from onemind.tenancy.changes import agencies_changed
 from onemind.tenancy.models import Agency
 
 _DIRECTORY_FIELDS = ("name", "agency_type", "state", "county", "latitude", "longitude")
@@ -99,6 +100,7 @@ def import_agencies(path: str, *, actor: object = None) -> DirectoryImportReport
     with transaction.atomic():
         Agency.objects.bulk_create(to_create, batch_size=_BATCH)
         Agency.objects.bulk_update(to_update, list(_DIRECTORY_FIELDS), batch_size=_BATCH)
+        agencies_changed(agency.pk for agency in to_update)  # name, state and type feed the campaign figures
         log_action(
             actor=actor,
             action="directory.imported",

@@ -31,6 +31,7 @@ from onemind.imports.mapping import header_signature, suggest_mapping
 from onemind.imports.models import ImportBatch, ImportChange, ImportKind, MappingPreset
 from onemind.imports.reading import MAX_FILE_BYTES, FileRejected, Table, read_table
 from onemind.roster.models import Exemption, Person, PersonEvent, PersonStatus
+from onemind.tenancy.changes import agency_changed
 from onemind.tenancy.models import Agency
 from onemind.training.models import TrainingRecord
 
@@ -364,7 +365,7 @@ def apply_batch(batch: ImportBatch) -> ImportBatch:
                 _write_training(batch, plan, written)
             ImportChange.objects.filter(batch=batch).delete()
             _write_changes(batch, plan, applied=True, progress=lambda n: written.report(changes + n))
-            _records_changed(batch.agency)
+            agency_changed(batch.agency)
             batch.status = ImportBatch.Status.APPLIED
             batch.applied_at = timezone.now()
             batch.counts = plan.counts
@@ -626,7 +627,7 @@ def undo_batch(*, actor: Any, batch: ImportBatch) -> ImportBatch:
         _undo_roster(batch, plan, progress)
     else:
         _undo_training(batch, plan, progress)
-    _records_changed(batch.agency)
+    agency_changed(batch.agency)
     batch.status = ImportBatch.Status.UNDONE
     batch.undone_at = timezone.now()
     batch.undone_by = actor if getattr(actor, "is_authenticated", False) else batch.undone_by
@@ -749,13 +750,6 @@ def _undo_training(batch: ImportBatch, plan: _Undo, progress: WriteProgress | No
         TrainingRecord.objects.bulk_update(list(records.values()), sorted(fields), batch_size=500)
     created = TrainingRecord.objects.filter(agency=batch.agency, import_batch_id=batch.pk)
     _delete_training(created, progress, start=len(plan.updated))
-
-
-def _records_changed(agency: Agency) -> None:
-    """Bulk writes send no model signals: tell the compliance figures' cache once per batch."""
-    from onemind.compliance.signals import bump_data_version
-
-    bump_data_version(agency.pk)
 
 
 # ---- housekeeping -------------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 
+from onemind.compliance.selectors import NEW_HIRE_DAYS
 from onemind.notifications.kinds import Kind
 from onemind.notifications.models import Reminder
 
@@ -216,7 +217,8 @@ def _digest(c: dict[str, Any]) -> Composed:
     lines = [
         f"MHFA certificates expiring in the next 90 days: {c.get('expiring', 0)}",
         f"MHFA certificates lapsed: {c.get('lapsed', 0)}",
-        f"Sworn hires past the training window without MHFA or CIT: {c.get('untrained', 0)}",
+        f"Sworn officers hired in the last {NEW_HIRE_DAYS} days with no MHFA or CIT training (as on the dashboard): "
+        f"{c.get('untrained', 0)}",
     ]
     if c.get("deadline"):
         lines.append(f"Pledge deadline: {_day(c['deadline'])}")

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from onemind.compliance.loader import load_many
+from onemind.compliance.selectors import untrained_hires
 from onemind.engine import Training, certificate_on, certification_expiry
 from onemind.lib.dates import add_months
 from onemind.notifications.kinds import Kind
@@ -182,6 +183,8 @@ def _people_reminders(agencies: dict[int, AgencyInfo], summary: dict[int, dict[s
             for training in records.trainings:
                 trainings[training.person_id].append(training)
             counts = summary[agency_id]
+            # The dashboard's own list, so the digest and the dashboard give one number.
+            counts["untrained"] = len(untrained_hires(records, info.today, edition))
             for person in records.people:
                 if person.separation_date is not None and person.separation_date <= info.today:
                     continue
@@ -201,7 +204,6 @@ def _people_reminders(agencies: dict[int, AgencyInfo], summary: dict[int, dict[s
                 if person.sworn and person.hire_date is not None:
                     due = person.hire_date + dt.timedelta(days=info.new_hire_days)
                     if due <= info.today and not certificate_on(history, info.today, edition, qualifying).ever_trained:
-                        counts["untrained"] += 1
                         if info.today < due + dt.timedelta(days=CATCH_UP_DAYS):
                             found.append((info, int(person.id), Kind.NEW_HIRE_UNTRAINED, due, person.hire_date))
         planned += _people_rows(found)

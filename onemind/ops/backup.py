@@ -26,7 +26,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from onemind.ops.retention import erasure_summary
+from onemind.roster.erasure import erasure_summary
 
 FORMAT_VERSION = 1
 # Rebuilt by migrations or meaningless after a restore (sessions, lockout counters).

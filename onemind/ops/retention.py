@@ -33,11 +33,11 @@ from onemind.imports.models import ImportChange
 from onemind.lib.uploads import delete_private_upload
 from onemind.lib.versions import lock_current
 from onemind.notifications.models import Notification, Reminder
+from onemind.roster.erasure import ERASED, PERSON_BLANKS
 from onemind.roster.models import Exemption, Person, PersonEvent, PersonStatus
 from onemind.tenancy.models import Agency
 from onemind.training.models import TrainingRecord
 
-ERASED = "(erased)"
 DEFAULT_YEARS = 7
 # Keys whose values identify a person wherever they are copied (audit snapshots, import rows, event details).
 IDENTIFYING_KEYS = frozenset(
@@ -59,14 +59,6 @@ IDENTIFYING_KEYS = frozenset(
         "label",
     }
 )
-_PERSON_BLANKS = {
-    "first_name": "",
-    "last_name": ERASED,
-    "employee_number": "",
-    "badge_number": "",
-    "email": "",
-    "separation_reason": "",
-}
 
 
 def years_before(day: dt.date, years: int) -> dt.date:
@@ -200,7 +192,7 @@ def erase_person(person_id: int, *, now: dt.datetime) -> bool:
         Registration.objects.filter(person=person).update(certificate_number="")
         _erase_copies(person, [r.pk for r in records], [e.pk for e in exemptions])
         _erase_messages(person)
-        for name, blank in _PERSON_BLANKS.items():
+        for name, blank in PERSON_BLANKS.items():
             setattr(person, name, blank)
         person.user = None
         person.version += 1
@@ -254,20 +246,6 @@ def _log_run(actor: Any, run: AgencyRun, years: int) -> None:
         agency=run.agency,
         after={"erased": run.erased, "separated_on_or_before": run.cutoff.isoformat(), "retention_years": years},
     )
-
-
-def erasure_summary(agency: Agency | None = None) -> dict[str, Any]:
-    """What exports and backups say about erasure: how many people, and when the latest erasure ran."""
-    with scopes_disabled():
-        erased = Person.objects.filter(erased_at__isnull=False)
-        if agency is not None:
-            erased = erased.filter(agency=agency)
-        last = erased.order_by("-erased_at").values_list("erased_at", flat=True).first()
-        return {
-            "erased_people": erased.count(),
-            "last_erased_at": last.isoformat() if last else None,
-            "erased_fields": sorted(_PERSON_BLANKS) + ["certificate files and numbers", "notes", "audit copies"],
-        }
 
 
 @transaction.atomic

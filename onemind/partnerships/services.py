@@ -17,6 +17,7 @@ from onemind.audit.services import log_action, log_change, snapshot
 from onemind.lib.uploads import delete_private_upload
 from onemind.lib.versions import lock_current
 from onemind.partnerships.models import JointActivity, PartnerOrganization, Partnership, PartnershipLiaison
+from onemind.tenancy.changes import agency_changed
 from onemind.tenancy.models import Agency, Membership
 from onemind.tenancy.roles import Role
 
@@ -24,6 +25,7 @@ from onemind.tenancy.roles import Role
 TERMS = ("organization_id", "agreement_type", "agency_signed_on", "effective_on", "ends_on", "document")
 
 
+@transaction.atomic
 def create_organization(*, actor: User, agency: Agency, **fields: Any) -> PartnerOrganization:
     organization = PartnerOrganization.objects.create(agency=agency, **fields)
     log_action(
@@ -33,6 +35,7 @@ def create_organization(*, actor: User, agency: Agency, **fields: Any) -> Partne
         agency=agency,
         after=snapshot(organization),
     )
+    agency_changed(agency)
     return organization
 
 
@@ -52,9 +55,11 @@ def update_organization(
         before=before,
         agency=organization.agency,
     )
+    agency_changed(organization.agency_id)
     return organization
 
 
+@transaction.atomic
 def create_partnership(*, actor: User, agency: Agency, organization: PartnerOrganization, **fields: Any) -> Partnership:
     if organization.agency_id != agency.pk:
         raise ValidationError("That organization belongs to another agency.")
@@ -66,6 +71,7 @@ def create_partnership(*, actor: User, agency: Agency, organization: PartnerOrga
         agency=agency,
         after=snapshot(partnership),
     )
+    agency_changed(agency)
     return partnership
 
 
@@ -88,9 +94,11 @@ def update_partnership(
     log_change(
         actor=actor, action="partnerships.agreement_updated", obj=partnership, before=before, agency=partnership.agency
     )
+    agency_changed(partnership.agency_id)
     return partnership
 
 
+@transaction.atomic
 def remove_document(*, actor: User, partnership: Partnership) -> None:
     """Take the agreement and any counter-signed copy off file; a submission relying on them cannot be verified."""
     before = snapshot(partnership)
@@ -102,6 +110,7 @@ def remove_document(*, actor: User, partnership: Partnership) -> None:
     log_change(
         actor=actor, action="partnerships.document_removed", obj=partnership, before=before, agency=partnership.agency
     )
+    agency_changed(partnership.agency_id)
 
 
 def _delete_all(names: list[str]) -> None:
@@ -109,6 +118,7 @@ def _delete_all(names: list[str]) -> None:
         delete_private_upload(name)
 
 
+@transaction.atomic
 def log_activity(*, actor: User, partnership: Partnership, **fields: Any) -> JointActivity:
     activity = JointActivity.objects.create(
         agency=partnership.agency, partnership=partnership, created_by=actor, **fields
@@ -120,6 +130,7 @@ def log_activity(*, actor: User, partnership: Partnership, **fields: Any) -> Joi
         agency=partnership.agency,
         after=snapshot(activity),
     )
+    agency_changed(partnership.agency_id)
     return activity
 
 
@@ -149,6 +160,7 @@ def invite_liaison(*, actor: User, partnership: Partnership, email: str, name: s
         partnership.partner_liaison_name = name
     partnership.save(update_fields=["partner_liaison_email", "partner_liaison_name", "updated_at"])
     log_change(actor=actor, action="partnerships.liaison_linked", obj=partnership, before=before, agency=agency)
+    agency_changed(agency)
     if member is not None:
         return None
     invitation, raw_link = invite_member(actor=actor, agency=agency, email=email, role=Role.PARTNER_LIAISON)
@@ -164,9 +176,11 @@ def bind_liaison_links(*, invitation: Invitation, user: User, **_: Any) -> None:
     with scope(agency=invitation.agency):
         for link in PartnershipLiaison.objects.filter(invitation=invitation, user__isnull=True):
             link.user = user
-            link.save(update_fields=["user"])  # saved one by one: the data stamp listens to saves
+            link.save(update_fields=["user"])
+        agency_changed(invitation.agency_id)
 
 
+@transaction.atomic
 def answer_partnership(*, actor: User, partnership: Partnership, confirm: bool, note: str) -> Partnership:
     """The partner liaison confirms (co-signs) or disputes the agreement as recorded by the agency."""
     before = snapshot(partnership)
@@ -182,9 +196,11 @@ def answer_partnership(*, actor: User, partnership: Partnership, confirm: bool, 
         agency=partnership.agency,
         reason=note,
     )
+    agency_changed(partnership.agency_id)
     return partnership
 
 
+@transaction.atomic
 def attach_countersigned(*, actor: User, partnership: Partnership, stored_name: str, signed_on: Any) -> Partnership:
     before = snapshot(partnership)
     old = partnership.countersigned_document
@@ -201,6 +217,7 @@ def attach_countersigned(*, actor: User, partnership: Partnership, stored_name: 
         before=before,
         agency=partnership.agency,
     )
+    agency_changed(partnership.agency_id)
     return partnership
 
 

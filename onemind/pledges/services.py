@@ -12,6 +12,7 @@ from onemind.accounts.models import User
 from onemind.audit.services import log_action, snapshot
 from onemind.pledges.consent import consent_text_for
 from onemind.pledges.models import Pledge, RuleEdition
+from onemind.tenancy.changes import agency_changed
 from onemind.tenancy.models import Agency
 
 
@@ -92,6 +93,7 @@ def pledge_agency(
         after=snapshot(pledge),
         reason=correction_reason,
     )
+    agency_changed(agency)
     return pledge
 
 

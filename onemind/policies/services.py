@@ -11,12 +11,15 @@ from onemind.audit.services import log_action, log_change, snapshot
 from onemind.lib.uploads import delete_private_upload
 from onemind.lib.versions import lock_current
 from onemind.policies.models import ELEMENT_CHOICES, PolicyDocument, PolicyElement, PolicyVersion
+from onemind.tenancy.changes import agency_changed
 from onemind.tenancy.models import Agency
 
 
+@transaction.atomic
 def create_document(*, actor: User, agency: Agency, title: str, reference: str = "") -> PolicyDocument:
     document = PolicyDocument.objects.create(agency=agency, title=title, reference=reference)
     log_action(actor=actor, action="policies.document_created", obj=document, agency=agency, after=snapshot(document))
+    agency_changed(agency)
     return document
 
 
@@ -29,6 +32,7 @@ def add_version(*, actor: User, document: PolicyDocument, **fields: Any) -> Poli
     log_action(
         actor=actor, action="policies.version_added", obj=version, agency=document.agency, after=snapshot(version)
     )
+    agency_changed(document.agency_id)
     return version
 
 
@@ -47,6 +51,7 @@ def update_version(
     if old_file and old_file != version.file:
         transaction.on_commit(lambda: delete_private_upload(old_file))
     log_change(actor=actor, action="policies.version_updated", obj=version, before=before, agency=version.agency)
+    agency_changed(version.agency_id)
     return version
 
 
@@ -67,8 +72,10 @@ def record_checklist(*, actor: User, version: PolicyVersion, answers: dict[str, 
         before={k: list(v) for k, v in before.items()},
         after={k: list(v) for k, v in answers.items()},
     )
+    agency_changed(version.agency_id)
 
 
+@transaction.atomic
 def delete_version(*, actor: User, version: PolicyVersion) -> None:
     """Remove a version and its file; a submission that relied on it can no longer be verified."""
     before = snapshot(version)
@@ -77,6 +84,7 @@ def delete_version(*, actor: User, version: PolicyVersion) -> None:
     version.delete()
     if name:
         transaction.on_commit(lambda: delete_private_upload(name))
+    agency_changed(agency)
 
 
 def log_file_download(*, actor: User, version: PolicyVersion) -> None:

@@ -2,36 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import QuerySet
 from django_scopes import scopes_disabled
 
 from onemind.pledges.models import Pledge
 from onemind.tenancy.models import Agency
-
-
-@dataclass(frozen=True)
-class CampaignFigures:
-    pledged: int
-    recognized: int
-    states: int
-    sworn_covered: int
-
-
-def campaign_figures() -> CampaignFigures:
-    with scopes_disabled():
-        current = Pledge.objects.filter(superseded_at__isnull=True)
-        totals = current.aggregate(
-            pledged=Count("id"), sworn=Sum("sworn_count"), states=Count("agency__state", distinct=True)
-        )
-    recognized = Agency.objects.filter(recognized_on__isnull=False).count()
-    return CampaignFigures(
-        pledged=totals["pledged"] or 0,
-        recognized=recognized,
-        states=totals["states"] or 0,
-        sworn_covered=totals["sworn"] or 0,
-    )
 
 
 def pledged_agencies(*, state: str = "", agency_type: str = "") -> QuerySet[Pledge]:

@@ -12,9 +12,9 @@ from onemind.campaign.standings import NIGHTLY_HOUR
 from onemind.lib.agency_types import AGENCY_TYPE_LABELS, AGENCY_TYPES
 from onemind.lib.ori import postal_state
 from onemind.lib.spreadsheet import export_response
+from onemind.pledges.services import default_edition
 from onemind.public.models import Resource
 from onemind.public.selectors import (
-    campaign_figures,
     pledged_agencies,
     pledged_states,
     public_pledge,
@@ -29,8 +29,9 @@ def landing(request: HttpRequest) -> HttpResponse:
         request,
         "public/landing.html",
         {
-            "figures": campaign_figures(),
-            "people": public_figures().people,
+            # The same figures as the campaign in numbers (one computation, one definition of each count).
+            "figures": public_figures(),
+            "edition": default_edition(),
             "resources": Resource.objects.filter(is_published=True)[:8],
         },
     )

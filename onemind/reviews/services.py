@@ -21,6 +21,7 @@ from onemind.policies.models import PolicyVersion
 from onemind.reviews import figures as frozen
 from onemind.reviews.models import STRATEGIES, Reattestation, Recognition, Submission, SubmissionComment
 from onemind.reviews.selectors import active_recognition, evidence_problems, verification_state
+from onemind.tenancy.changes import agency_changed
 from onemind.tenancy.models import Agency
 
 REATTEST_MONTHS = 12
@@ -112,6 +113,7 @@ def submit_strategy(
         before=before,
         after=snapshot(submission),
     )
+    agency_changed(agency)
     return submission
 
 
@@ -150,6 +152,7 @@ def return_submission(*, actor: User, submission: Submission, comment: str) -> S
     add_comment(actor=actor, submission=submission, body=comment, from_staff=True)
     log_change(actor=actor, action="reviews.strategy_returned", obj=submission, before=before, agency=submission.agency)
     submission_reviewed.send(sender=Submission, submission=submission)
+    agency_changed(submission.agency_id)
     return submission
 
 
@@ -173,6 +176,7 @@ def verify_submission(*, actor: User, submission: Submission, comment: str = "")
         add_comment(actor=actor, submission=submission, body=comment, from_staff=True)
     log_change(actor=actor, action="reviews.strategy_verified", obj=submission, before=before, agency=submission.agency)
     submission_reviewed.send(sender=Submission, submission=submission)
+    agency_changed(submission.agency_id)
     return submission
 
 
@@ -199,6 +203,7 @@ def recognize_agency(*, actor: User, agency: Agency, on: dt.date | None = None) 
     agency.recognized_on = on
     agency.save(update_fields=["recognized_on", "updated_at"])
     log_change(actor=actor, action="reviews.agency_recognized", obj=agency, before=before, agency=agency)
+    agency_changed(agency)
     return recognition
 
 
@@ -236,6 +241,7 @@ def revoke_recognition(
         agency=agency, strategy__in=reopen, state=Submission.State.VERIFIED
     ):
         _reopen(actor=actor, submission=submission, reason=reason)
+    agency_changed(agency)
     return recognition
 
 
@@ -280,6 +286,7 @@ def reattest(*, actor: User, agency: Agency, statement: str, on: dt.date | None 
     recognition.reattest_due_on = add_months(on, REATTEST_MONTHS)
     recognition.save(update_fields=["reattest_due_on"])
     log_change(actor=actor, action="reviews.reattested", obj=recognition, before=before, agency=agency)
+    agency_changed(agency)
     return entry
 
 

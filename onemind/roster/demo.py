@@ -11,6 +11,7 @@ from django.utils import timezone
 from django_scopes import scope
 
 from onemind.roster.models import DesignatedPosition, Person, PersonEvent, PersonStatus
+from onemind.tenancy.changes import agency_changed
 from onemind.tenancy.models import Agency
 from onemind.training.models import CourseType, TrainingFormat, TrainingRecord
 
@@ -54,6 +55,7 @@ def seed_roster(agency: Agency, *, rng: random.Random, size: int) -> dict[str, i
             records.extend(_trainings(agency, person, rng, today, courses))
         PersonEvent.objects.bulk_create(events, batch_size=1000)
         TrainingRecord.objects.bulk_create(records, batch_size=1000)
+        agency_changed(agency)
     return {"people": len(people), "events": len(events), "training_records": len(records)}
 
 

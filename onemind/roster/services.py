@@ -21,6 +21,7 @@ from django.utils import timezone
 from onemind.audit.services import log_action, log_change, snapshot
 from onemind.lib.versions import lock_current
 from onemind.roster.models import DesignatedPosition, Exemption, Person, PersonEvent, PersonStatus
+from onemind.tenancy.changes import agency_changed
 from onemind.tenancy.models import Agency
 
 EARLIEST_DATE = dt.date(1950, 1, 1)
@@ -131,6 +132,7 @@ def create_person(*, actor: Any, agency: Agency, **data: Any) -> Person:
     if person.separation_date:
         _event(person, PersonEvent.Kind.SEPARATED, person.separation_date, actor, {"reason": person.separation_reason})
     log_action(actor=actor, action="roster.person_created", obj=person, agency=agency, after=snapshot(person))
+    agency_changed(agency)
     return person
 
 
@@ -183,6 +185,7 @@ def update_person(
     if designations:
         _event(person, PersonEvent.Kind.DESIGNATION_CHANGED, on, actor, designations)
     log_change(actor=actor, action="roster.person_updated", obj=person, agency=person.agency, before=before)
+    agency_changed(person.agency_id)
     return person
 
 
@@ -209,6 +212,7 @@ def separate_person(*, actor: Any, person: Person, on: dt.date, reason: str) -> 
     person.save()
     _event(person, PersonEvent.Kind.SEPARATED, on, actor, {"reason": person.separation_reason})
     log_change(actor=actor, action="roster.person_separated", obj=person, agency=person.agency, before=before)
+    agency_changed(person.agency_id)
     return person
 
 
@@ -229,6 +233,7 @@ def rehire_person(*, actor: Any, person: Person, on: dt.date) -> Person:
     person.save()
     _event(person, PersonEvent.Kind.REHIRED, on, actor, {})
     log_change(actor=actor, action="roster.person_rehired", obj=person, agency=person.agency, before=before)
+    agency_changed(person.agency_id)
     return person
 
 
@@ -255,6 +260,7 @@ def add_exemption(
         actor=actor, action="roster.exemption_added", obj=exemption, agency=person.agency, after=snapshot(exemption)
     )
     log_action(actor=actor, action="roster.exemption_added", obj=person, agency=person.agency, reason=str(exemption))
+    agency_changed(person.agency_id)
     return exemption
 
 
@@ -269,6 +275,7 @@ def end_exemption(*, actor: Any, exemption: Exemption, on: dt.date | None = None
     person = exemption.person
     log_change(actor=actor, action="roster.exemption_ended", obj=exemption, agency=person.agency, before=before)
     log_action(actor=actor, action="roster.exemption_ended", obj=person, agency=person.agency, reason=str(exemption))
+    agency_changed(exemption.agency_id)
     return exemption
 
 
@@ -327,6 +334,7 @@ def set_designated_positions(
         before={"positions": sorted(before.values())},
         after={"positions": sorted(wanted.values()), "people_changed": len(changed)},
     )
+    agency_changed(agency)
     return len(changed)
 
 
@@ -359,6 +367,7 @@ def invite_officer(*, actor: Any, person: Person, email: str) -> tuple[Any, str]
         agency=person.agency,
         after={"email": email, "expires_at": invitation.expires_at.isoformat()},
     )
+    agency_changed(person.agency_id)
     return invitation, link
 
 

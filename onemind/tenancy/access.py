@@ -14,13 +14,11 @@ from typing import Any, TypeVar, cast
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django_scopes import scope
 
 from onemind.accounts.models import User
-from onemind.lib import rows
 from onemind.tenancy.models import Agency, Membership, StaffAccessGrant
 from onemind.tenancy.roles import (
     AGENCY_READ,
@@ -33,44 +31,14 @@ from onemind.tenancy.roles import (
 
 
 @dataclass(frozen=True)
-class AgencyCompanion:
-    """Values about an agency that another app needs on its pages, read in the same query as the membership.
-
-    ``joins`` are LEFT JOINs against the agency, whose alias is ``a``; give every joined table an alias that starts
-    with ``name``. ``columns`` are the SQL expressions to read. Only members get them this way (the campaign-staff
-    path reads the agency through the ORM), so a reader must also work without them.
-    """
-
-    name: str
-    joins: str
-    columns: tuple[str, ...]
-
-
-_companions: dict[str, AgencyCompanion] = {}
-
-
-def add_agency_companion(companion: AgencyCompanion) -> None:
-    """Read ``companion`` with every member's access from now on (call it from an app's ``ready``)."""
-    _companions[companion.name] = companion
-    _membership_sql.cache_clear()
-
-
-@dataclass(frozen=True)
 class AgencyAccess:
     agency: Agency
     membership: Membership | None
     permissions: frozenset[str] = field(default_factory=frozenset)
     staff_grant: StaffAccessGrant | None = None
-    # Each registered companion's values, by name (empty on the campaign-staff path).
-    companions: dict[str, tuple[Any, ...]] = field(default_factory=dict)
 
     def can(self, permission: str) -> bool:
         return permission in self.permissions
-
-    @property
-    def permission_key(self) -> str:
-        """A stable text of the permissions, for caching what they decide (e.g. the agency navigation)."""
-        return ",".join(sorted(self.permissions))
 
     @property
     def sees_personnel(self) -> bool:
@@ -96,48 +64,15 @@ def resolve_agency_access(user: Any, agency_slug: str) -> AgencyAccess:
     if not user.is_authenticated or not user.is_active:
         raise Http404("No such agency")
     # Members (every agency page's common case) cost one query: the membership with its agency.
-    found = _membership_with_agency(user.pk, agency_slug)
-    if found is not None:
-        membership, companions = found
-        return AgencyAccess(membership.agency, membership, permissions_for_role(membership.role), None, companions)
+    membership = Membership.objects.select_related("agency").filter(user=user, agency__slug=agency_slug).first()
+    if membership is not None:
+        return AgencyAccess(membership.agency, membership, permissions_for_role(membership.role))
     agency = Agency.objects.filter(slug=agency_slug).first() if user.is_campaign_staff else None
     if agency is not None:
         grant = active_staff_grant(user, agency)
         perms = CAMPAIGN_STAFF_AGENCY_PERMISSIONS | (STAFF_GRANT_PERMISSIONS if grant else frozenset())
         return AgencyAccess(agency, None, perms, grant)
     raise Http404("No such agency")
-
-
-@functools.cache
-def _membership_sql() -> str:
-    companions = list(_companions.values())
-    extra = "".join(f", {column}" for companion in companions for column in companion.columns)
-    joins = "".join(f" {companion.joins}" for companion in companions)
-    return (
-        f"SELECT {rows.columns(Membership, 'm')}, {rows.columns(Agency, 'a')}{extra} "  # noqa: S608 - no user text
-        f"FROM {Membership._meta.db_table} m JOIN {Agency._meta.db_table} a ON a.id = m.agency_id{joins} "
-        f"WHERE m.user_id = %s AND a.slug = %s"
-    )
-
-
-def _membership_with_agency(user_id: int, agency_slug: str) -> tuple[Membership, dict[str, tuple[Any, ...]]] | None:
-    """The user's membership of the agency with that slug, its agency attached, and the companions' values: one
-    hand-written query, as every agency page runs it (onemind/lib/rows.py says why)."""
-    sql = _membership_sql()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [user_id, agency_slug])
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    split = rows.column_count(Membership)
-    membership = rows.from_row(Membership, row[:split])
-    at = split + rows.column_count(Agency)
-    membership.agency = rows.from_row(Agency, row[split:at])
-    companions = {}
-    for companion in _companions.values():
-        companions[companion.name] = tuple(row[at : at + len(companion.columns)])
-        at += len(companion.columns)
-    return membership, companions
 
 
 def active_staff_grant(user: Any, agency: Agency) -> StaffAccessGrant | None:

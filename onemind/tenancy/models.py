@@ -127,3 +127,30 @@ class AccessRequest(models.Model):
 
     def __str__(self) -> str:
         return f"Access request to {self.agency} ({self.get_status_display()})"
+
+
+class AgencyVersion(models.Model):
+    """How many times an agency's figures may have changed: ``agency_changed`` (changes.py) bumps ``version`` at the
+    end of every write that can change them, inside the writing transaction.
+
+    A dashboard body may be kept under the version it was computed at; the campaign's stored standing of the agency
+    records in ``figures_version`` the version it reflects, so the agencies whose standing lags are the rows with
+    ``version > figures_version`` (a partial index keeps finding them cheap however many agencies there are).
+    No row means the agency has not changed since its figures were last computed.
+    """
+
+    agency = models.OneToOneField(Agency, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    version = models.PositiveBigIntegerField(default=0)
+    figures_version = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["agency"],
+                condition=models.Q(version__gt=models.F("figures_version")),
+                name="agency_figures_lag",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Version {self.version} of agency {self.agency_id}"

@@ -13,6 +13,7 @@ from onemind.accounts.models import User
 from onemind.accounts.services import create_user_account
 from onemind.audit.services import log_action, snapshot
 from onemind.lib.versions import lock_current
+from onemind.tenancy.changes import agency_changed
 from onemind.tenancy.models import AccessRequest, Agency, Membership, StaffAccessGrant, unique_agency_slug
 from onemind.tenancy.roles import Role
 
@@ -101,6 +102,7 @@ def update_agency_profile(*, actor: User, agency: Agency, expected_version: str 
     agency.full_clean()
     agency.save()
     log_action(actor=actor, action="agency.updated", obj=agency, agency=agency, before=before, after=snapshot(agency))
+    agency_changed(agency)
     return agency
 
 

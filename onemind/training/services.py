@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from onemind.audit.services import log_action, log_change, snapshot
 from onemind.roster.models import Person
+from onemind.tenancy.changes import agency_changed
 from onemind.tenancy.models import Agency
 from onemind.training.models import CourseType, TrainingFormat, TrainingRecord
 
@@ -96,6 +97,7 @@ def record_training(
         **details,
     )
     _log_created(actor, record)
+    agency_changed(record.agency_id)
     return record
 
 
@@ -167,6 +169,7 @@ def record_class(
             agency=agency,
             reason=f"{course_type.code} completed {completed_on:%Y-%m-%d} (class entry)",
         )
+    agency_changed(agency)
     return result
 
 
@@ -178,6 +181,7 @@ def accept_training(*, actor: Any, record: TrainingRecord) -> TrainingRecord:
     record.status, record.rejection_reason = TrainingRecord.Status.ACCEPTED, ""
     record.save(update_fields=["status", "rejection_reason"])
     log_change(actor=actor, action="training.record_accepted", obj=record, agency=record.agency, before=before)
+    agency_changed(record.agency_id)
     return record
 
 
@@ -193,6 +197,7 @@ def reject_training(*, actor: Any, record: TrainingRecord, reason: str) -> Train
     log_change(
         actor=actor, action="training.record_rejected", obj=record, agency=record.agency, before=before, reason=reason
     )
+    agency_changed(record.agency_id)
     return record
 
 

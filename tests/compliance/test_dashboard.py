@@ -15,7 +15,7 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from onemind.compliance.loader import load_agency
-from onemind.compliance.selectors import _people_pass, agency_dashboard, month_ends
+from onemind.compliance.selectors import _coverage, agency_dashboard, month_ends
 from onemind.engine import coverage_by
 from onemind.tenancy.models import Membership, StaffAccessGrant
 from onemind.tenancy.roles import Role
@@ -151,7 +151,7 @@ def test_one_pass_coverage_equals_the_engines_coverage_by(cast: Cast) -> None:
     with scopes_disabled():
         data = load_agency(cast.agency)
     records = data.records_on(on)
-    _lists, coverage = _people_pass(records, on, data.edition)
+    coverage = _coverage(records, on, data.edition)
     for attribute, groups in coverage:
         assert groups == coverage_by(records, on, data.edition, attribute)
 

@@ -336,11 +336,10 @@ def test_a_stale_applying_batch_is_marked_failed_on_the_next_look(cast: Cast) ->
 
 
 def test_apply_and_undo_tell_the_compliance_figures_that_the_roster_changed(cast: Cast) -> None:
-    from onemind.compliance.models import DataVersion
+    from onemind.tenancy.changes import agency_version
 
     def version() -> int:
-        found = DataVersion.objects.filter(agency=cast.agency).first()
-        return found.version if found else 0
+        return agency_version(cast.agency)
 
     start = version()
     batch = apply(upload(cast.agency, cast.coordinator, csv_bytes([ROSTER_HEADER, *roster_rows(3)])), cast.coordinator)

@@ -89,7 +89,7 @@ def test_an_untrained_sworn_hire_is_reported_after_the_agencys_setting(cast: Cas
     trained = make_person(cast.agency, hire_date=dt.date(2026, 3, 1))
     make_training(trained, code="CIT-40", on=dt.date(2026, 4, 1))
     plan_reminders(at(dt.date(2026, 5, 29)))
-    assert _rows() == []
+    assert _rows(kind=Kind.NEW_HIRE_UNTRAINED) == []  # the digest already counts them, as the dashboard does
     plan_reminders(at(dt.date(2026, 5, 30)))  # 90 days after 1 March
     assert _rows(kind=Kind.NEW_HIRE_UNTRAINED) == [
         ("admin@example.org", Kind.NEW_HIRE_UNTRAINED, dt.date(2026, 5, 30)),

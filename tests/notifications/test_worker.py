@@ -12,8 +12,8 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from onemind.lib.management.commands import worker
 from onemind.notifications.kinds import Kind
+from onemind.ops.management.commands import worker
 from tests.conftest import Cast
 from tests.notifications.helpers import kinds_by_recipient
 from tests.roster.helpers import make_person, make_training

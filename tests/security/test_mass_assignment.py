@@ -63,10 +63,17 @@ def _planted(cast: Cast) -> dict[str, Any]:
     }
 
 
+# Figures the engine computes, never set from a request: reading the public figures stores the standings of agencies
+# changed since (campaign/standings.py), the other agency's included.
+DERIVED = {"campaign.agencystanding"}
+
+
 def _protected_snapshot() -> dict[str, dict[Any, tuple[Any, ...]]]:
     snapshot = {}
     with scopes_disabled():
         for model in apps.get_models():
+            if model._meta.label_lower in DERIVED:
+                continue
             columns = [f.attname for f in model._meta.concrete_fields if f.name in PROTECTED]
             if columns:
                 rows = model._base_manager.values_list("pk", *columns)

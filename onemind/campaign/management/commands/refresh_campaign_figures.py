@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
 from onemind.campaign.models import FiguresRefresh
-from onemind.campaign.standings import refresh_figures, schedule_nightly, warm_cache
+from onemind.campaign.standings import catch_up, refresh_figures, schedule_nightly
 
 
 class Command(BaseCommand):
@@ -27,7 +27,7 @@ class Command(BaseCommand):
         FiguresRefresh.objects.create(
             status=FiguresRefresh.Status.DONE, months=months, agencies=count, finished_at=timezone.now()
         )
-        warm_cache()
+        catch_up()
         if not options["no_schedule"]:
             schedule_nightly()
         elapsed = time.perf_counter() - started

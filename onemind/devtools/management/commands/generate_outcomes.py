@@ -5,7 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import connection
 
-from onemind.compliance.national import generated_agencies
+from onemind.devtools.national import generated_agencies
 from onemind.outcomes.models import OutcomeMonth
 from onemind.outcomes.national import generate_outcome_months
 

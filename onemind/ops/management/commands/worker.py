@@ -9,6 +9,8 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections
 from django.utils import timezone
 
+from onemind.notifications.tasks import plan_and_send
+
 REMINDER_TASK = "onemind.notifications.tasks.plan_and_send"
 RETENTION_TASK = "onemind.ops.tasks.erase_expired_personnel"
 
@@ -22,8 +24,6 @@ def enqueue_reminders_unless_queued() -> bool:
     Finished runs older than two days are pruned, or a run a minute would leave 1,440 task rows a day.
     """
     from django_tasks_db.models import DBTaskResult
-
-    from onemind.notifications.tasks import plan_and_send
 
     runs = DBTaskResult.objects.filter(task_path=REMINDER_TASK)
     runs.finished().filter(finished_at__lt=timezone.now() - KEEP_FINISHED_RUNS).delete()
