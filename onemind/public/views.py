@@ -136,12 +136,12 @@ def about(request: HttpRequest) -> HttpResponse:
 
 
 def methodology(request: HttpRequest) -> HttpResponse:
-    """How each public figure is made; the "last updated" time is read from the figures the pages show."""
+    """How each public figure is made; how current they are is read from the figures the pages show."""
     return render(
         request,
         "public/methodology.html",
         {
-            "refreshed": public_figures().refreshed,
+            "freshness": public_figures().freshness,
             "suppress_below": SUPPRESS_BELOW,
             "withheld": WITHHELD,
             "nightly_hour": NIGHTLY_HOUR,
