@@ -124,6 +124,8 @@ AXES_VERBOSE = False
 
 # Two-factor is required for campaign staff and agency administrators; the loopback demo may switch it off.
 REQUIRE_TWO_FACTOR = env_bool("ONEMIND_REQUIRE_2FA", True)
+# Recognition by two different campaign staff members: one proposes, another confirms.
+RECOGNITION_SECOND_APPROVER = env_bool("RECOGNITION_SECOND_APPROVER", False)
 OTP_TOTP_ISSUER = "OneMind"
 SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_SECONDS", 30 * 60)
 SESSION_ABSOLUTE_SECONDS = env_int("SESSION_ABSOLUTE_SECONDS", 12 * 60 * 60)

@@ -25,7 +25,10 @@ if os.environ.get("CI"):
     hypothesis_settings.load_profile("ci")
 
 PASSWORD = "correct-horse-battery-42"
-SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+# ONEMIND_SHARED_DATA points elsewhere when the repository is checked out away from ../shared.
+SHARED_DATA = Path(
+    os.environ.get("ONEMIND_SHARED_DATA") or Path(__file__).resolve().parents[1].parent / "shared" / "data"
+)
 
 
 def shared_file(relative: str) -> Path:
@@ -58,6 +61,7 @@ class Cast:
 
 
 def make_user(email: str, name: str, **extra: object) -> User:
+    extra.setdefault("email_verified_at", dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
     return User.objects.create_user(email=email, password=PASSWORD, full_name=name, **extra)
 
 

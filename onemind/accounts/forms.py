@@ -152,3 +152,44 @@ class EmailChangeForm(forms.Form):
         strip=False,
         widget=forms.PasswordInput(attrs={"class": "usa-input", "autocomplete": "current-password"}),
     )
+
+
+class ClaimForm(forms.Form):
+    """What a claimant tells campaign staff: shown beside the evidence in the claim queue."""
+
+    job_title = forms.CharField(
+        label="Your title at the agency",
+        max_length=100,
+        help_text="For example: Deputy Chief, Training Sergeant, Executive Assistant to the Chief.",
+        widget=forms.TextInput(attrs={"class": "usa-input", "autocomplete": "organization-title"}),
+    )
+    phone = forms.CharField(
+        label="Work phone",
+        max_length=40,
+        required=False,
+        help_text="Campaign staff may call the agency to confirm.",
+        widget=forms.TextInput(attrs={"class": "usa-input", "autocomplete": "tel", "type": "tel"}),
+    )
+    head_name = forms.CharField(
+        label="Name of the agency head (chief, sheriff, commissioner)",
+        max_length=150,
+        widget=forms.TextInput(attrs={"class": "usa-input"}),
+    )
+    statement = forms.CharField(
+        label="Anything that helps us confirm you act for the agency (optional)",
+        max_length=4000,
+        required=False,
+        widget=forms.Textarea(attrs={"class": "usa-textarea", "rows": 3}),
+    )
+
+
+class ClaimAccountForm(AccountForm, ClaimForm):
+    """Sign-up for a directory agency: the account and the claim at once."""
+
+
+class DisputeForm(ClaimForm):
+    statement = forms.CharField(
+        label="Who you are, and why the agency's current administration on OneMind is not right",
+        max_length=4000,
+        widget=forms.Textarea(attrs={"class": "usa-textarea", "rows": 5}),
+    )

@@ -40,6 +40,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         default=False, help_text="IACP campaign team: reviews, verification, recognition, campaign settings."
     )
     date_joined = models.DateTimeField(default=timezone.now)
+    # Set when the person opened the signed link e-mailed to this address (or accepted an invitation sent to it);
+    # an account acts only once its address is verified (onemind.accounts.security).
+    email_verified_at = models.DateTimeField(null=True, blank=True)
     # Raised when a sign-in factor changes: every other session of the account ends (it is part of the session hash).
     session_epoch = models.PositiveIntegerField(default=0)
 
@@ -51,6 +54,14 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.full_name or self.email
+
+    @property
+    def email_verified(self) -> bool:
+        return self.email_verified_at is not None
+
+    @property
+    def email_domain(self) -> str:
+        return self.email.rpartition("@")[2].lower()
 
     def _get_session_auth_hash(self, secret: str | None = None) -> str:
         if not self.session_epoch:

@@ -123,6 +123,22 @@ def signin_incomplete(request: HttpRequest) -> bool:
     return bool(getattr(request, "signin_incomplete", False))
 
 
+# What an account whose address is not yet verified may open: the verification pages, invitations (their token
+# verifies the address), signing out.
+_UNVERIFIED_OPEN_PATHS = ("/accounts/verify-email/", "/accounts/invitation/", "/accounts/logout/")
+
+
+def _held_for_email_verification(request: HttpRequest) -> HttpResponse | None:
+    user = request.user
+    if not user.is_authenticated or getattr(user, "email_verified_at", True) is not None:
+        return None
+    if request.path.startswith(_UNVERIFIED_OPEN_PATHS) or request.path.startswith(_ALWAYS_OPEN_PREFIXES):
+        return None
+    if is_background_request(request):
+        return _nothing()  # never redirect a fragment into the interstitial page
+    return redirect("accounts:verify_email")
+
+
 class SessionSecurityMiddleware:
     """Ends idle or too-old sessions and holds two-factor users at their one step (verify, or first enrolment) until
     they pass. Background requests (htmx, fetch) get an empty 204 instead of a redirect to a page."""
@@ -131,7 +147,7 @@ class SessionSecurityMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        held = self._hold(request)
+        held = self._hold(request) or _held_for_email_verification(request)
         if held is not None:
             return held
         response = self.get_response(request)

@@ -34,12 +34,69 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_user_account(*, email: str, full_name: str, password: str) -> User:
+def create_user_account(*, email: str, full_name: str, password: str, email_verified: bool = False) -> User:
+    """A new account. ``email_verified`` only when the caller has proof, e.g. a token e-mailed to that address;
+    otherwise a verification link is e-mailed and the account cannot act until it is opened."""
     email = email.strip().lower()
     if User.objects.filter(email__iexact=email).exists():
         raise ValidationError({"email": "An account with this e-mail address already exists. Sign in instead."})
-    user = User.objects.create_user(email=email, password=password, full_name=full_name.strip())
+    user = User.objects.create_user(
+        email=email,
+        password=password,
+        full_name=full_name.strip(),
+        email_verified_at=timezone.now() if email_verified else None,
+    )
     log_action(actor=user, action="account.created", obj=user, after={"email": user.email})
+    if not email_verified:
+        send_email_verification(user)
+    return user
+
+
+EMAIL_VERIFICATION_SALT = "onemind.accounts.verify-email"
+EMAIL_VERIFICATION_DAYS = 3
+
+
+def email_verification_token(user: User) -> str:
+    """Signed, expiring, bound to the account and the address: a link for an old address stops working."""
+    return signing.dumps({"u": user.pk, "e": user.email}, salt=EMAIL_VERIFICATION_SALT, compress=True)
+
+
+def send_email_verification(user: User) -> str:
+    link = settings.SITE_URL + reverse("accounts:verify_email_confirm", args=[email_verification_token(user)])
+    context = {"user": user, "link": link, "days": EMAIL_VERIFICATION_DAYS}
+    transaction.on_commit(
+        lambda: send_mail(
+            subject="Confirm your e-mail address for OneMind",
+            message=render_to_string("accounts/email/verify_email.txt", context),
+            from_email=None,
+            recipient_list=[user.email],
+        )
+    )
+    return link
+
+
+def user_for_verification_token(token: str) -> User:
+    """The account a verification link names, or ValidationError saying why the link cannot be used."""
+    try:
+        data = signing.loads(token, salt=EMAIL_VERIFICATION_SALT, max_age=dt.timedelta(days=EMAIL_VERIFICATION_DAYS))
+    except signing.SignatureExpired as exc:
+        raise ValidationError("This link has expired. Sign in and ask for a new one.") from exc
+    except signing.BadSignature as exc:
+        raise ValidationError("This link is not valid. Copy the whole link from the e-mail.") from exc
+    user_id = data.get("u") if isinstance(data, dict) else None
+    user = User.objects.filter(pk=user_id, is_active=True).first() if isinstance(user_id, int) else None
+    if user is None or user.email.lower() != str(data.get("e", "")).lower():
+        raise ValidationError("This link is for an address the account no longer uses. Sign in and ask again.")
+    return user
+
+
+def verify_email(*, token: str) -> User:
+    """Mark the address verified. Opening the link again changes nothing (it stays verified once)."""
+    user = user_for_verification_token(token)
+    if user.email_verified_at is None:
+        user.email_verified_at = timezone.now()
+        user.save(update_fields=["email_verified_at"])
+        log_action(actor=user, action="account.email_verified", obj=user, after={"email": user.email})
     return user
 
 
@@ -111,6 +168,10 @@ def accept_invitation(*, token: str, user: User) -> Membership:
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
+    if user.email_verified_at is None and user.email.lower() == invitation.email.lower():
+        # The token reached this address: that is the proof a verification link would give.
+        user.email_verified_at = invitation.accepted_at
+        user.save(update_fields=["email_verified_at"])
     if invitation.person_id is not None:
         from onemind.roster.services import link_officer_account
 
@@ -255,7 +316,9 @@ def confirm_email_change(*, token: str) -> User:
         raise EmailChangeError("This link was already used or replaced. Ask for the change again if you need it.")
     old = user.email
     user.email = change.new_email
-    user.save(update_fields=["email"])
+    # The link reached the new address: it is verified by the same proof as a sign-up's.
+    user.email_verified_at = timezone.now()
+    user.save(update_fields=["email", "email_verified_at"])
     end_other_sessions(user)
     log_action(actor=user, action="account.email_changed", obj=user, before={"email": old}, after={"email": user.email})
     _tell_user(

@@ -30,6 +30,9 @@ urlpatterns = [
     path("signup/new-agency/", views.signup_new_agency, name="signup_new_agency"),
     path("signup/<slug:agency_slug>/", views.signup_for_agency, name="signup_for_agency"),
     path("request-access/<slug:agency_slug>/", views.request_access_view, name="request_access"),
+    path("dispute/<slug:agency_slug>/", views.dispute, name="dispute"),
+    path("verify-email/", views.verify_email_pending, name="verify_email"),
+    path("verify-email/<str:token>/", views.verify_email_confirm, name="verify_email_confirm"),
     path("invitation/<str:token>/", views.invitation, name="invitation"),
     path(
         "password-reset/",

@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 
-from onemind.campaign.models import Announcement
+from onemind.campaign.models import Announcement, ContactLogEntry
 from onemind.partnerships.forms import DATE, _Styled
 from onemind.pledges.models import RuleEdition
 from onemind.public.models import Resource
@@ -35,8 +35,34 @@ class ResourceForm(_Model):
 class AnnouncementForm(_Model):
     class Meta:
         model = Announcement
-        fields = ["title", "body", "published_on", "expires_on", "is_published"]
+        fields = [
+            "title",
+            "body",
+            "published_on",
+            "expires_on",
+            "is_published",
+            "target_states",
+            "target_status",
+            "target_deadline_days",
+        ]
         widgets = {"published_on": DATE, "expires_on": DATE}
+
+    def clean_target_states(self) -> str:
+        from onemind.lib.ori import STATE_CODES
+
+        raw = self.cleaned_data.get("target_states", "")
+        codes = [c.strip().upper() for c in raw.replace(" ", ",").split(",") if c.strip()]
+        unknown = [c for c in codes if c not in STATE_CODES]
+        if unknown:
+            raise forms.ValidationError(f"Not a US state code: {', '.join(unknown[:5])}.")
+        return ",".join(dict.fromkeys(codes))
+
+
+class ContactLogForm(_Model):
+    class Meta:
+        model = ContactLogEntry
+        fields = ["kind", "contacted_on", "summary"]
+        widgets = {"contacted_on": DATE}
 
 
 class EditionForm(_Model):

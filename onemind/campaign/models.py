@@ -8,18 +8,67 @@ from django.utils import timezone
 
 
 class Announcement(models.Model):
+    """A message from campaign staff. Untargeted, it is a banner on every agency's pages; with a target (states,
+    status, deadline) it reaches only those agencies' administrators and coordinators, in the app and by e-mail,
+    when staff send it."""
+
+    class Audience(models.TextChoices):
+        ALL = "", "Every agency"
+        PLEDGED = "pledged", "Pledged, not recognized"
+        NOT_PLEDGED = "not_pledged", "Administered, not pledged yet"
+        RECOGNIZED = "recognized", "Recognized"
+
     title = models.CharField(max_length=200)
     body = models.TextField()
     published_on = models.DateField(default=timezone.localdate)
     expires_on = models.DateField(null=True, blank=True, help_text="Blank: shown until unpublished.")
     is_published = models.BooleanField(default=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    target_states = models.CharField(
+        "US states", max_length=200, blank=True, default="", help_text="Two-letter codes, comma-separated. Blank: all."
+    )
+    target_status = models.CharField("status", max_length=20, choices=Audience.choices, blank=True, default="")
+    target_deadline_days = models.PositiveSmallIntegerField(
+        "deadline within (days)",
+        null=True,
+        blank=True,
+        help_text="Only agencies whose pledge deadline falls within this many days from today (or has passed).",
+    )
+    sent_at = models.DateTimeField(null=True, blank=True)
+    sent_to = models.PositiveIntegerField(default=0, help_text="People it was sent to.")
 
     class Meta:
         ordering = ["-published_on", "-pk"]
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_targeted(self) -> bool:
+        return bool(self.target_states or self.target_status or self.target_deadline_days is not None)
+
+
+class ContactLogEntry(models.Model):
+    """Campaign staff's record of a contact with an agency: calls, e-mails, meetings, notes."""
+
+    class Kind(models.TextChoices):
+        CALL = "call", "Phone call"
+        EMAIL = "email", "E-mail"
+        MEETING = "meeting", "Meeting"
+        NOTE = "note", "Note"
+
+    agency = models.ForeignKey("tenancy.Agency", on_delete=models.CASCADE, related_name="contact_log")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.NOTE)
+    contacted_on = models.DateField(default=timezone.localdate)
+    summary = models.TextField()
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-contacted_on", "-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} with agency {self.agency_id} on {self.contacted_on}"
 
 
 class SyllabusEvidence(models.Model):

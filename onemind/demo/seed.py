@@ -102,7 +102,10 @@ def seed_demo(*, agencies: int = 40, unpledged: int = 60, seed: int = 2016) -> l
         today = timezone.localdate()
         editions = {e.code: e for e in RuleEdition.objects.all()}
         steward = User.objects.create_user(
-            email=f"pledges@{DEMO_DOMAIN}", password=DEMO_PASSWORD, full_name="Demo pledge recorder"
+            email=f"pledges@{DEMO_DOMAIN}",
+            password=DEMO_PASSWORD,
+            full_name="Demo pledge recorder",
+            email_verified_at=timezone.now(),
         )
         created = [_agency(rng, i) for i in range(agencies + unpledged)]
         for index, agency in enumerate(created[:agencies]):
@@ -182,16 +185,25 @@ def _users(main: Agency, other: Agency) -> None:
         ("other-admin", "Olive Otheragency", Role.AGENCY_ADMIN, other),
     ]
     for local, name, role, agency in cast:
-        user = User.objects.create_user(email=f"{local}@{DEMO_DOMAIN}", password=DEMO_PASSWORD, full_name=name)
+        user = User.objects.create_user(
+            email=f"{local}@{DEMO_DOMAIN}", password=DEMO_PASSWORD, full_name=name, email_verified_at=timezone.now()
+        )
         Membership.objects.create(user=user, agency=agency, role=role)
     User.objects.create_user(
-        email=f"staff@{DEMO_DOMAIN}", password=DEMO_PASSWORD, full_name="Sky Staff", is_campaign_staff=True
+        email=f"staff@{DEMO_DOMAIN}",
+        password=DEMO_PASSWORD,
+        full_name="Sky Staff",
+        is_campaign_staff=True,
+        email_verified_at=timezone.now(),
     )
     # An officer who signs in to see their own training record and send a certificate.
     person = Person.objects.filter(agency=main, sworn=True, separation_date__isnull=True).order_by("id").first()
     if person is not None:
         officer = User.objects.create_user(
-            email=f"officer@{DEMO_DOMAIN}", password=DEMO_PASSWORD, full_name=f"{person.first_name} {person.last_name}"
+            email=f"officer@{DEMO_DOMAIN}",
+            password=DEMO_PASSWORD,
+            full_name=f"{person.first_name} {person.last_name}",
+            email_verified_at=timezone.now(),
         )
         Membership.objects.create(user=officer, agency=main, role=Role.OFFICER)
         Person.objects.filter(pk=person.pk).update(user=officer)

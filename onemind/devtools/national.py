@@ -462,7 +462,9 @@ class _Batch:
 def _generator_user() -> User:
     user = User.objects.filter(email=GENERATOR_EMAIL).first()
     if user is None:
-        user = User.objects.create_user(email=GENERATOR_EMAIL, password=None, full_name="National data generator")
+        user = User.objects.create_user(
+            email=GENERATOR_EMAIL, password=None, full_name="National data generator", email_verified_at=timezone.now()
+        )
     return user
 
 

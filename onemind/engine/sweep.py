@@ -23,6 +23,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, timedelta
+from functools import lru_cache
 
 from onemind.engine.documents import partnership_result, policy_result
 from onemind.engine.judge import (
@@ -155,57 +156,61 @@ def certificate_spans(history: History, courses: Courses, pledged: int) -> _Cert
         start = day.toordinal()
         end = NEVER if months is None else add_months(day, months).toordinal()
         return _Certificate([(start, end)] if end > start else [], start, start if start >= pledged else NEVER)
-    renewable_until: date | None = None
-    other_until: date | None = None
+    # From here on in ordinal days, 0 meaning "no such date" (ordinals start at 1): integer comparisons only.
+    recert_codes, recert_months = courses.recert_codes, courses.recert_months
+    renewable_until = other_until = 0
     never_expires = False
-    ever_from = newly_from = NEVER
+    ever_from = history[first][0].toordinal()
+    newly_from = ever_from if ever_from >= pledged else NEVER
     current: list[Span] = []
-    for i in range(first, count):
+    i = first
+    while i < count:
         day, code = history[i]
         rule = rules.get(code)
         if rule is None:
-            if renewable_until is not None and day < renewable_until and code in courses.recert_codes:
-                renewed = add_months(day, courses.recert_months)
+            if renewable_until and code in recert_codes and day.toordinal() < renewable_until:
+                renewed = _until(day, recert_months)
                 if renewed > renewable_until:
                     renewable_until = renewed
         else:
-            ordinal = day.toordinal()
-            if ever_from == NEVER:
-                ever_from = ordinal
-            if newly_from == NEVER and ordinal >= pledged:
-                newly_from = ordinal
+            if newly_from == NEVER and day.toordinal() >= pledged:
+                newly_from = day.toordinal()
             months, renewable = rule
             if months is None:
                 never_expires = True
             else:
-                until = add_months(day, months)
+                until = _until(day, months)
                 if renewable:
-                    if renewable_until is None or until > renewable_until:
+                    if until > renewable_until:
                         renewable_until = until
-                elif other_until is None or until > other_until:
+                elif until > other_until:
                     other_until = until
-        if i + 1 < count and history[i + 1][0] == day:
-            continue  # the standing on a day counts every record of that day
-        if ever_from == NEVER:
-            continue
-        start = day.toordinal()
-        following = history[i + 1][0].toordinal() if i + 1 < count else NEVER
-        if never_expires:
-            end = following
+        i += 1
+        if i < count:
+            following_day = history[i][0]
+            if following_day == day:
+                continue  # the standing on a day counts every record of that day
+            following = following_day.toordinal()
         else:
-            if renewable_until is None or (other_until is not None and other_until > renewable_until):
-                expiry = other_until
-            else:
-                expiry = renewable_until
-            end = following if expiry is None else min(following, expiry.toordinal())
+            following = NEVER
+        start = day.toordinal()
+        end = following
+        if not never_expires:
+            expiry = other_until if other_until > renewable_until else renewable_until
+            if expiry and expiry < following:
+                end = expiry
         if end > start:
             if current and current[-1][1] == start:
                 current[-1] = (current[-1][0], end)
             else:
                 current.append((start, end))
-    if ever_from == NEVER:
-        return _UNTRAINED
     return _Certificate(current, ever_from, newly_from)
+
+
+@lru_cache(maxsize=65_536)
+def _until(day: date, months: int) -> int:
+    """``add_months`` as an ordinal day: the first day a course taken on ``day`` no longer counts."""
+    return add_months(day, months).toordinal()
 
 
 def _intersect(spans: Sequence[Span], others: Sequence[Span]) -> list[Span]:

@@ -27,33 +27,44 @@ _RANKS = (
 _UNITS = ("Patrol North", "Patrol South", "Traffic", "Investigations", "Communications", "Training")
 
 
-def synthetic_roster(rows: int, *, seed: int = 7) -> bytes:
-    """A roster CSV in the export format with `rows` generated people."""
+def synthetic_roster(rows: int, *, seed: int = 7, columns: int = 0) -> bytes:
+    """A roster CSV in the export format with `rows` generated people.
+
+    `columns` > the export's 14 adds unmapped columns of HR-system noise (a wide payroll export).
+    """
     rng = random.Random(seed)  # noqa: S311 - test data, not security
     ranks = [r for r in _RANKS for _ in range(r[2])]
+    extra = [f"hr_field_{n:03d}" for n in range(max(0, columns - len(ROSTER_COLUMNS)))]
+    noise = [str(n % 60) if n % 3 else "" for n in range(200)]  # short codes: 120 columns stay under 25 MB
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(ROSTER_COLUMNS)
+    writer.writerow([*ROSTER_COLUMNS, *extra])
     for n in range(1, rows + 1):
         rank, sworn, _ = rng.choice(ranks)
         year = rng.randint(1985, 2024)
+        tail = [noise[(n + k) % 200] for k in range(len(extra))]
         writer.writerow(
-            {
-                "employee_number": f"E{n:06d}",
-                "badge_number": str(100000 + n),
-                "last_name": rng.choice(_LAST),
-                "first_name": rng.choice(_FIRST),
-                "sworn": sworn,
-                "rank": rank,
-                "unit": rng.choice(_UNITS),
-                "shift": rng.choice(("Day", "Evening", "Night")),
-                "district": f"District {rng.randint(1, 25)}",
-                "hire_date": f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
-                "separation_date": "",
-                "separation_reason": "",
-                "status": "active",
-                "email": "",
-            }.get(c, "")
-            for c in ROSTER_COLUMNS
+            [
+                *(
+                    {
+                        "employee_number": f"E{n:06d}",
+                        "badge_number": str(100000 + n),
+                        "last_name": rng.choice(_LAST),
+                        "first_name": rng.choice(_FIRST),
+                        "sworn": sworn,
+                        "rank": rank,
+                        "unit": rng.choice(_UNITS),
+                        "shift": rng.choice(("Day", "Evening", "Night")),
+                        "district": f"District {rng.randint(1, 25)}",
+                        "hire_date": f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+                        "separation_date": "",
+                        "separation_reason": "",
+                        "status": "active",
+                        "email": "",
+                    }.get(c, "")
+                    for c in ROSTER_COLUMNS
+                ),
+                *tail,
+            ]
         )
     return out.getvalue().encode()

@@ -23,8 +23,18 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
+AUTO = "auto"
+FILTER_SLOTS = 3
+
+
 class UploadForm(forms.Form):
-    kind = forms.ChoiceField(label="What the file holds", choices=ImportKind.choices, widget=forms.RadioSelect)
+    kind = forms.ChoiceField(
+        label="What the file holds",
+        choices=ImportKind.choices,
+        widget=forms.RadioSelect,
+        help_text="A full roster adds and updates people; a separations or transfers list only changes the people "
+        "it finds and never adds anyone; training records attach to people already on the roster.",
+    )
     file = forms.FileField(
         label="File (CSV or XLSX)",
         help_text=f"Up to {MAX_FILE_BYTES // 1024 // 1024} MB. The first row must hold the column names.",
@@ -44,8 +54,10 @@ class UploadForm(forms.Form):
         super().__init__(*args, **kwargs)
         kind = self.fields["kind"]
         assert isinstance(kind, forms.ChoiceField)
-        kind.choices = [(k, label) for k, label in ImportKind.choices if k in kinds]
-        kind.initial = kinds[0] if kinds else None
+        allowed = [(k, label) for k, label in ImportKind.choices if k in kinds]
+        auto = [(AUTO, "Let OneMind tell from the columns")] if len(allowed) == len(ImportKind.choices) else []
+        kind.choices = auto + allowed
+        kind.initial = AUTO if auto else (kinds[0] if kinds else None)
         course = self.fields["course_code"]
         assert isinstance(course, forms.ChoiceField)
         course.choices = _course_choices()
@@ -64,9 +76,16 @@ class UploadForm(forms.Form):
             raise forms.ValidationError("The completion date is in the future.")
         return value
 
+    def chosen_kind(self) -> str:
+        """The chosen kind, or "" when the columns are to decide."""
+        value: str = self.cleaned_data["kind"]
+        return "" if value == AUTO else value
+
     def options(self) -> dict[str, Any]:
         data = self.cleaned_data
-        if data["kind"] != ImportKind.TRAINING:
+        if data["kind"] not in (ImportKind.TRAINING, AUTO) or not (
+            data.get("course_code") or data.get("default_completed_on")
+        ):
             return {}
         on = data.get("default_completed_on")
         return {"course_code": data.get("course_code", ""), "default_completed_on": on.isoformat() if on else ""}
@@ -75,9 +94,10 @@ class UploadForm(forms.Form):
 class MappingForm(forms.Form):
     """One select per column of the file, then the options of the file's kind."""
 
-    def __init__(self, *args: Any, batch: ImportBatch, samples: dict[str, str], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, batch: ImportBatch, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.batch = batch
+        samples = {h: values[0] for h, values in batch.samples.items() if values}
         choices = [("", "— not imported —")] + [(f, FIELD_LABELS[f]) for f in FIELDS[batch.kind]]
         self.column_names: list[str] = []
         for index, header in enumerate(batch.headers):
@@ -93,10 +113,43 @@ class MappingForm(forms.Form):
                 widget=forms.Select(attrs={"class": "usa-select"}),
             )
         options = batch.options
+        self._filter_fields(options)
         if batch.kind == ImportKind.ROSTER:
             self._roster_options(options)
-        else:
+        elif batch.kind == ImportKind.TRAINING:
             self._training_options(options)
+
+    def _filter_fields(self, options: dict[str, Any]) -> None:
+        """Up to three "keep only rows where COLUMN is VALUE" conditions (a file covering many agencies)."""
+        chosen = list(options.get("filters", []))
+        columns = [("", "— no condition —")] + [(h, h) for h in self.batch.headers]
+        for slot in range(FILTER_SLOTS):
+            column, value = chosen[slot] if slot < len(chosen) else ("", "")
+            self.fields[f"filter_column_{slot}"] = forms.ChoiceField(
+                label=f"Keep only rows where column (condition {slot + 1})",
+                choices=columns,
+                required=False,
+                initial=column,
+                widget=forms.Select(attrs={"class": "usa-select"}),
+            )
+            self.fields[f"filter_value_{slot}"] = forms.CharField(
+                label=f"… holds the value (condition {slot + 1})",
+                required=False,
+                max_length=200,
+                initial=value,
+                help_text="E.g. County = Essex and Agency = Newark PD, or ORI = NJ0071400. Case and extra spaces are "
+                "ignored. The preview says how many rows are kept.",
+                widget=forms.TextInput(attrs={"class": "usa-input"}),
+            )
+
+    def filters(self) -> list[list[str]]:
+        data = self.cleaned_data
+        pairs = []
+        for slot in range(FILTER_SLOTS):
+            column, value = data.get(f"filter_column_{slot}") or "", (data.get(f"filter_value_{slot}") or "").strip()
+            if column:
+                pairs.append([column, value])
+        return pairs
 
     def _roster_options(self, options: dict[str, Any]) -> None:
         self.fields["sworn_default"] = forms.ChoiceField(
@@ -172,10 +225,18 @@ class MappingForm(forms.Form):
             self.add_error("separation_date", "The separation date is in the future.")
         if cleaned.get("default_completed_on") and cleaned["default_completed_on"] > timezone.localdate():
             self.add_error("default_completed_on", "The completion date is in the future.")
+        for slot in range(FILTER_SLOTS):
+            if cleaned.get(f"filter_value_{slot}") and not cleaned.get(f"filter_column_{slot}"):
+                self.add_error(f"filter_column_{slot}", "Choose the column this value is looked for in.")
         return cleaned
 
     def options(self) -> dict[str, Any]:
+        return {**self._kind_options(), "filters": self.filters()}
+
+    def _kind_options(self) -> dict[str, Any]:
         data = self.cleaned_data
+        if self.batch.kind == ImportKind.UPDATE:
+            return {}
         if self.batch.kind == ImportKind.ROSTER:
             ranks = [line.strip() for line in (data.get("sworn_ranks") or "").splitlines() if line.strip()]
             on = data.get("separation_date") or timezone.localdate()

@@ -11,12 +11,14 @@ from django_scopes import ScopedManager
 
 
 class ImportKind(models.TextChoices):
-    ROSTER = "roster", "Roster"
+    ROSTER = "roster", "Full roster"
+    UPDATE = "update", "Separations or transfers (update only)"
     TRAINING = "training", "Training records"
 
 
 class ImportBatch(models.Model):
     class Status(models.TextChoices):
+        READ_QUEUED = "read_queued", "Reading the file"
         UPLOADED = "uploaded", "Uploaded: choose the columns"
         PREVIEW_QUEUED = "preview_queued", "Waiting to be checked"
         PREVIEWING = "previewing", "Checking rows"
@@ -30,6 +32,7 @@ class ImportBatch(models.Model):
         UNDOING = "undoing", "Undoing"
 
     RUNNING = (
+        Status.READ_QUEUED,
         Status.PREVIEW_QUEUED,
         Status.PREVIEWING,
         Status.APPLY_QUEUED,
@@ -40,13 +43,15 @@ class ImportBatch(models.Model):
 
     agency = models.ForeignKey("tenancy.Agency", on_delete=models.PROTECT, related_name="import_batches")
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    kind = models.CharField(max_length=10, choices=ImportKind.choices)
+    kind = models.CharField(max_length=10, choices=ImportKind.choices, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.UPLOADED)
     file_name = models.CharField(max_length=200)
     stored_name = models.CharField(max_length=100, help_text="File name under PRIVATE_FILES_DIR/imports.")
     file_size = models.PositiveIntegerField(default=0)
     file_sha256 = models.CharField(max_length=64, blank=True, default="")
     headers = models.JSONField(default=list, blank=True)
+    # The first values of each column, read with the headers by the worker (the mapping page never parses the file).
+    samples = models.JSONField(default=dict, blank=True)
     mapping = models.JSONField(default=dict, blank=True)  # {header: field or ""}
     options = models.JSONField(default=dict, blank=True)
     notes = models.JSONField(default=list, blank=True)
@@ -58,6 +63,8 @@ class ImportBatch(models.Model):
     message = models.TextField(blank=True, default="")
     task_id = models.CharField(max_length=64, blank=True, default="")
     heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # "host:pid" of the worker process running this batch, so a restarted worker can tell a dead run from a live one.
+    worker = models.CharField(max_length=100, blank=True, default="")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     applied_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
@@ -101,6 +108,7 @@ class ImportChange(models.Model):
         CREATE = "create", "New"
         UPDATE = "update", "Update"
         SEPARATION = "separation", "Separation"
+        SKIPPED = "skipped", "Skipped"
         ERROR = "error", "Error"
 
     batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="changes")
@@ -113,6 +121,7 @@ class ImportChange(models.Model):
     )
     changes = models.JSONField(default=dict, blank=True)  # {field: [before, after]}
     errors = models.JSONField(default=list, blank=True)  # [[column, value, reason], ...]
+    matched_by = models.CharField(max_length=40, blank=True, default="", help_text="Which key found the person.")
     version_after = models.PositiveIntegerField(null=True, blank=True)
     applied = models.BooleanField(default=False)
 

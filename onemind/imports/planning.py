@@ -9,22 +9,28 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from onemind.imports import validation as v
+from onemind.imports.identity import Found, Matcher, new_person_key, person_label
 from onemind.imports.mapping import FIELD_LABELS
 from onemind.imports.reading import Table
 from onemind.roster.columns import ROSTER_COLUMNS
 from onemind.roster.models import DesignatedPosition, Person, PersonStatus
+from onemind.roster.services import MAX_FUTURE_HIRE_DAYS, check_person_rules
 from onemind.tenancy.models import Agency
 from onemind.training.models import CourseType, TrainingRecord
+from onemind.training.services import validate_training_fields
 
 # The roster file's columns are the export's (round trip): one list, kept in roster/columns.py.
 ROSTER_FIELDS = ROSTER_COLUMNS
+# What an update-only file (separations, transfers) may change; its names, numbers and dates only find people.
+UPDATE_WRITES = ("rank", "unit", "shift", "district", "separation_date", "separation_reason", "status")
+# Values that only help find a person or build a name; never written as they are.
+MATCH_ONLY = ("badge_history", "name_suffix", "full_name")
 TRAINING_FIELDS = ("hours", "provider", "instructor", "format", "certificate_number")
 PROGRESS_EVERY = 1000
 
@@ -34,26 +40,45 @@ Progress = Callable[[int], None]
 @dataclass
 class Item:
     row_number: int | None
-    action: str  # create | update | unchanged | separation | error
+    action: str  # create | update | unchanged | separation | skipped | error
     label: str = ""
     person_id: int | None = None
     record_id: int | None = None
     values: dict[str, Any] = field(default_factory=dict)
     changes: dict[str, list[Any]] = field(default_factory=dict)
     errors: list[list[str]] = field(default_factory=list)
+    matched_by: str = ""
 
 
 @dataclass
 class Plan:
     items: list[Item]
     notes: list[str] = field(default_factory=list)
+    filtered_out: int = 0
 
     @property
     def counts(self) -> dict[str, int]:
-        counts = dict.fromkeys(("create", "update", "unchanged", "separation", "error"), 0)
+        counts = dict.fromkeys(("create", "update", "unchanged", "separation", "skipped", "error"), 0)
         for item in self.items:
             counts[item.action] += 1
+        if self.filtered_out:
+            counts["filtered_out"] = self.filtered_out
         return counts
+
+    def matched_note(self) -> str:
+        """Which key found the people of the rows that name someone already in the records."""
+        found: dict[str, int] = {}
+        for item in self.items:
+            if item.matched_by:
+                found[item.matched_by] = found.get(item.matched_by, 0) + 1
+        if not found:
+            return ""
+        parts = ", ".join(f"{how} {n:,}" for how, n in sorted(found.items(), key=lambda kv: -kv[1]))
+        return f"People found by: {parts}."
+
+    @property
+    def applicable(self) -> int:
+        return sum(1 for item in self.items if item.action in ("create", "update", "separation"))
 
     @property
     def digest(self) -> str:
@@ -73,15 +98,27 @@ def jsonable(value: Any) -> Any:
     return value
 
 
-@dataclass
 class Row:
-    number: int
-    values: dict[str, Any]
-    errors: list[list[str]]
-    raw: dict[str, tuple[str, str]]  # field -> (header, cell)
+    """One data row being checked. The cells stay the table's; (header, cell) is looked up only for messages."""
+
+    __slots__ = ("cells", "errors", "fields", "footer", "number", "values")
+
+    def __init__(self, number: int, cells: list[str], fields: Mapping[str, tuple[int, str]]) -> None:
+        self.number, self.cells, self.fields = number, cells, fields
+        self.values: dict[str, Any] = {}
+        self.errors: list[list[str]] = []
+        self.footer = False
+
+    def cell(self, fieldname: str) -> tuple[str, str]:
+        """(header, cell) of the column feeding `fieldname`, or ("", "") when none does."""
+        found = self.fields.get(fieldname)
+        if found is None:
+            return "", ""
+        index, header = found
+        return header, v.unguard(self.cells[index])
 
     def error(self, fieldname: str, reason: str) -> None:
-        header, cell = self.raw.get(fieldname, ("", ""))
+        header, cell = self.cell(fieldname)
         self.errors.append([header or FIELD_LABELS.get(fieldname, fieldname), cell, reason])
 
     @property
@@ -91,76 +128,108 @@ class Row:
         return " ".join([name or "(no name)", *ids])[:300]
 
 
-def _columns(table: Table, mapping: Mapping[str, str]) -> dict[str, tuple[int, str]]:
+def _columns(table: Table, mapping: Mapping[str, str]) -> list[tuple[str, int, str]]:
     index = {h: i for i, h in enumerate(table.headers)}
-    return {f: (index[h], h) for h, f in mapping.items() if f and h in index}
+    return [(f, index[h], h) for h, f in mapping.items() if f and h in index]
+
+
+def _parse_cell(fname: str, cell: str, row: Row, *, today: dt.date, model: Any, hire_ahead: int) -> None:
+    value: Any
+    reason = ""
+    label = FIELD_LABELS[fname].split(" (")[0]
+    if fname in ("employee_number", "badge_number", "badge_history"):
+        value, reason = v.identifier(cell, Person, "badge_number" if fname == "badge_history" else fname)
+        if fname == "badge_history":
+            if not reason:
+                row.values.setdefault("badge_history", []).append(value)
+            else:
+                row.error(fname, f"{label} {reason}")
+            return
+    elif fname == "full_name":
+        parts, reason = v.split_full_name(cell)
+        if reason:
+            row.error(fname, f"Full name “{cell}” {reason}")
+        if parts:
+            row.values["last_name"], row.values["first_name"] = parts
+            for part, name in zip(parts, ("last_name", "first_name"), strict=True):
+                _, too_long = v.text(part, Person, name)
+                if too_long:
+                    row.error("full_name", f"{FIELD_LABELS[name]} {too_long}")
+        return
+    elif fname == "sworn":
+        value, reason = v.boolean(cell)
+    elif fname == "hire_date":
+        value, reason = v.date(cell, allow_future=False, today=today, future_days=hire_ahead)
+    elif fname in ("separation_date", "completed_on"):
+        value, reason = v.date(cell, allow_future=fname == "separation_date", today=today)
+    elif fname == "status":
+        value, reason = v.status(cell)
+    elif fname == "email":
+        value, reason = v.email(cell)
+    elif fname == "hours":
+        value, reason = v.hours(cell)
+    elif fname == "format":
+        value, reason = v.training_format(cell)
+    elif fname == "course_code":
+        value, reason = cell.strip().upper(), ""
+    elif fname in ("last_name", "first_name", "name_suffix"):
+        value, reason = v.text(cell, Person, "last_name" if fname == "name_suffix" else fname)
+    else:
+        value, reason = v.text(cell, model, fname)
+    if reason:
+        row.error(fname, f"{label} {reason}")
+    else:
+        row.values[fname] = value
 
 
 def _parse_cells(
-    number: int, cells: list[str], columns: dict[str, tuple[int, str]], table: Table, *, today: dt.date, model: Any
+    number: int,
+    cells: list[str],
+    columns: list[tuple[str, int, str]],
+    fields: Mapping[str, tuple[int, str]],
+    table: Table,
+    *,
+    today: dt.date,
+    model: Any,
+    hire_ahead: int,
 ) -> Row:
-    raw = {f: (h, cells[i]) for f, (i, h) in columns.items()}
-    row = Row(number, {}, [], raw)
+    row = Row(number, cells, fields)
     if number in table.wide_rows:
         row.errors.append(["(extra cells)", "", "The row has more cells than the header has columns."])
-    filled = [c for c in cells if c]
-    if len(filled) == 1 and len(table.headers) >= 3:
+    if len(table.headers) >= 3 and len(columns) >= 2 and sum(1 for c in cells if c) == 1:
         only = next(i for i, c in enumerate(cells) if c)
         row.errors.append(
             [table.headers[only], cells[only], "Only this cell is filled: it looks like a note or footer, not a row."]
         )
+        row.footer = True
         return row
-    for fname, (_header, cell) in raw.items():
-        if not cell:
-            continue
-        value: Any
-        reason = ""
-        label = FIELD_LABELS[fname].split(" (")[0]
-        if fname in ("employee_number", "badge_number"):
-            value, reason = v.identifier(cell, Person, fname)
-        elif fname == "full_name":
-            parts, reason = v.split_full_name(cell)
-            if reason:
-                row.error(fname, f"Full name “{cell}” {reason}")
-            if parts:
-                row.values["last_name"], row.values["first_name"] = parts
-                for part, name in zip(parts, ("last_name", "first_name"), strict=True):
-                    _, too_long = v.text(part, Person, name)
-                    if too_long:
-                        row.error("full_name", f"{FIELD_LABELS[name]} {too_long}")
-            continue
-        elif fname == "sworn":
-            value, reason = v.boolean(cell)
-        elif fname in ("hire_date", "separation_date", "completed_on"):
-            value, reason = v.date(cell, allow_future=fname == "separation_date", today=today)
-        elif fname == "status":
-            value, reason = v.status(cell)
-        elif fname == "email":
-            value, reason = v.email(cell)
-        elif fname == "hours":
-            value, reason = v.hours(cell)
-        elif fname == "format":
-            value, reason = v.training_format(cell)
-        elif fname == "course_code":
-            value, reason = cell.strip().upper(), ""
-        elif fname in ("last_name", "first_name"):
-            value, reason = v.text(cell, Person, fname)
-        else:
-            value, reason = v.text(cell, model, fname)
-        if reason:
-            row.error(fname, f"{label} {reason}")
-        else:
-            row.values[fname] = value
+    for fname, i, _header in columns:
+        cell = cells[i]
+        if cell:
+            if cell[:1] == "'":
+                cell = v.unguard(cell)
+            _parse_cell(fname, cell, row, today=today, model=model, hire_ahead=hire_ahead)
     return row
 
 
 def _parse_all(
-    table: Table, mapping: Mapping[str, str], *, today: dt.date, model: Any, progress: Progress | None
+    table: Table,
+    mapping: Mapping[str, str],
+    *,
+    today: dt.date,
+    model: Any,
+    progress: Progress | None,
+    hire_ahead: int = 0,
 ) -> list[Row]:
     columns = _columns(table, mapping)
+    fields: dict[str, tuple[int, str]] = {}
+    for f, i, h in columns:  # the first column of a field names it in messages (badge history: the first one)
+        fields.setdefault(f, (i, h))
     rows = []
     for done, (number, cells) in enumerate(zip(table.row_numbers, table.rows, strict=True), start=1):
-        rows.append(_parse_cells(number, cells, columns, table, today=today, model=model))
+        rows.append(
+            _parse_cells(number, cells, columns, fields, table, today=today, model=model, hire_ahead=hire_ahead)
+        )
         if progress and done % PROGRESS_EVERY == 0:
             progress(done)
     return rows
@@ -168,36 +237,24 @@ def _parse_all(
 
 def _blank_items(table: Table) -> list[Item]:
     return [
-        Item(n, "error", "(empty row)", errors=[["(whole row)", "", "The row is empty; it is skipped."]])
+        Item(n, "skipped", "(empty row)", errors=[["(whole row)", "", "The row is empty; it is skipped."]])
         for n in table.blank_rows
     ]
 
 
-def _flag_duplicates(rows: list[Row]) -> None:
+def _flag_duplicate_employee_numbers(rows: list[Row]) -> None:
     first_by_employee: dict[str, int] = {}
-    badge_rows: dict[str, list[Row]] = defaultdict(list)
     for row in rows:
         employee = row.values.get("employee_number")
-        if employee:
-            if employee in first_by_employee:
-                row.error(
-                    "employee_number",
-                    f"Employee number {employee} already appears on row {first_by_employee[employee]}.",
-                )
-            else:
-                first_by_employee[employee] = row.number
-        elif row.values.get("badge_number"):
-            badge_rows[row.values["badge_number"]].append(row)
-    for badge, group in badge_rows.items():
-        if len(group) > 1:
-            numbers = [str(r.number) for r in group]
-            shown = ", ".join(numbers[:10]) + (f" and {len(numbers) - 10} more" if len(numbers) > 10 else "")
-            for row in group:
-                row.error(
-                    "badge_number",
-                    f"Badge number {badge} appears on rows {shown}; cannot tell people apart "
-                    "(add an employee-number column).",
-                )
+        if not employee:
+            continue
+        if employee in first_by_employee:
+            row.error(
+                "employee_number",
+                f"Employee number {employee} already appears on row {first_by_employee[employee]}.",
+            )
+        else:
+            first_by_employee[employee] = row.number
 
 
 # ---- roster -------------------------------------------------------------------------------------------------
@@ -205,66 +262,6 @@ def _flag_duplicates(rows: list[Row]) -> None:
 
 def _existing_people(agency: Agency) -> list[dict[str, Any]]:
     return list(Person.objects.filter(agency=agency).values("id", "version", *ROSTER_FIELDS))
-
-
-def _person_label(person: Mapping[str, Any]) -> str:
-    name = ", ".join(p for p in (person["last_name"], person["first_name"]) if p)
-    ids = [f"#{person[k]}" for k in ("employee_number", "badge_number") if person[k]]
-    return " ".join([name, *ids])[:300]
-
-
-class _Matcher:
-    def __init__(self, people: list[dict[str, Any]]) -> None:
-        self.by_employee = {p["employee_number"]: p for p in people if p["employee_number"]}
-        self.by_badge: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for p in people:
-            if p["badge_number"]:
-                self.by_badge[p["badge_number"]].append(p)
-        self.claimed: dict[int, int] = {}
-
-    def find(self, row: Row) -> dict[str, Any] | None:
-        """The person this row names, or None (a new person); adds an error when it cannot tell."""
-        employee = row.values.get("employee_number", "")
-        badge = row.values.get("badge_number", "")
-        person = self.by_employee.get(employee) if employee else None
-        if person is None and badge:
-            candidates = [p for p in self.by_badge.get(badge, []) if not employee or not p["employee_number"]]
-            candidates = self._narrow_by_name(row, candidates)
-            if len(candidates) > 1:
-                row.error(
-                    "badge_number",
-                    f"Badge number {badge} belongs to {len(candidates)} people in the roster; add employee "
-                    "numbers to tell them apart.",
-                )
-                return None
-            if candidates:
-                person = candidates[0]
-                last = row.values.get("last_name")
-                if last and v.name_key(last) != v.name_key(person["last_name"]):
-                    row.error(
-                        "badge_number",
-                        f"Badge number {badge} belongs to {_person_label(person)} in the roster, but this row "
-                        f"names {last}; badge numbers are reissued, so the row is not matched.",
-                    )
-                    return None
-        if person is not None:
-            earlier = self.claimed.get(person["id"])
-            if earlier is not None and earlier != row.number:
-                row.error(
-                    "employee_number" if employee else "badge_number",
-                    f"This row matches the same person as row {earlier}.",
-                )
-                return None
-            self.claimed[person["id"]] = row.number
-        return person
-
-    @staticmethod
-    def _narrow_by_name(row: Row, candidates: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        last = row.values.get("last_name")
-        if len(candidates) <= 1 or not last:
-            return candidates
-        same = [p for p in candidates if v.name_key(p["last_name"]) == v.name_key(last)]
-        return same or candidates
 
 
 def _sworn_value(row: Row, options: Mapping[str, Any]) -> None:
@@ -277,21 +274,28 @@ def _sworn_value(row: Row, options: Mapping[str, Any]) -> None:
         row.values["sworn"] = True
 
 
+def _with_suffix(row: Row) -> None:
+    """A suffix column (JR, II) is kept as part of the surname: 'SMITH' + 'JR' → 'SMITH JR'."""
+    suffix = str(row.values.pop("name_suffix", "") or "").strip()
+    last = row.values.get("last_name")
+    if suffix and last and not v.name_key(last).endswith(v.name_key(suffix)):
+        row.values["last_name"] = f"{last} {suffix}"
+
+
 def _check_merged(row: Row, merged: Mapping[str, Any]) -> None:
-    hire, separation = merged.get("hire_date"), merged.get("separation_date")
-    if hire and separation and separation < hire:
-        row.error(
-            "separation_date",
-            f"Separation date {separation:%Y-%m-%d} is before the hire date {hire:%Y-%m-%d}.",
-        )
-    if merged.get("status") == PersonStatus.SEPARATED and not separation:
-        row.error("status", "A separated person needs a separation date.")
-    if separation and merged.get("status") != PersonStatus.SEPARATED:
-        row.error("status", "A person with a separation date must have the status “separated”.")
+    """The roster's own rules (the same function the person form and the API run), on the values to be written."""
+    for fieldname, message in check_person_rules(merged).items():
+        row.error(fieldname, message)
+    if merged.get("separation_reason") and not merged.get("separation_date"):
+        row.error("separation_date", "The row gives a separation reason but no separation date.")
+
+
+def _written(values: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: val for k, val in values.items() if k not in MATCH_ONLY}
 
 
 def _roster_item(row: Row, person: dict[str, Any] | None, options: Mapping[str, Any]) -> Item:
-    values = dict(row.values)
+    values = _written(row.values)
     if person is None:
         if not values.get("last_name"):
             row.error("last_name", "A new person needs a last name.")
@@ -306,6 +310,10 @@ def _roster_item(row: Row, person: dict[str, Any] | None, options: Mapping[str, 
             return Item(row.number, "error", row.label, errors=row.errors)
         changes = {k: [None, jsonable(val)] for k, val in values.items()}
         return Item(row.number, "create", row.label, values=values, changes=changes)
+    return _change_item(row, person, values)
+
+
+def _change_item(row: Row, person: dict[str, Any], values: dict[str, Any]) -> Item:
     if values.get("separation_date") and "status" not in values and person["status"] != PersonStatus.SEPARATED:
         values["status"] = PersonStatus.SEPARATED
     merged = {**person, **values}
@@ -317,7 +325,7 @@ def _roster_item(row: Row, person: dict[str, Any] | None, options: Mapping[str, 
         return Item(row.number, "unchanged", row.label, person_id=person["id"])
     action = "separation" if changes.get("status", [None, None])[1] == PersonStatus.SEPARATED else "update"
     new_values = {k: values[k] for k in changes}
-    return Item(row.number, action, _person_label(person), person["id"], values=new_values, changes=changes)
+    return Item(row.number, action, person_label(person), person["id"], values=new_values, changes=changes)
 
 
 def _missing_items(
@@ -329,7 +337,7 @@ def _missing_items(
     for person in people:
         if person["id"] in present or person["status"] == PersonStatus.SEPARATED:
             continue
-        label = _person_label(person)
+        label = person_label(person)
         if person["hire_date"] and person["hire_date"] > on:
             errors = [["(missing from file)", "", f"Cannot separate on {on:%Y-%m-%d}: hired {person['hire_date']}."]]
             items.append(Item(None, "error", label, person["id"], errors=errors))
@@ -338,6 +346,32 @@ def _missing_items(
         changes = {k: [jsonable(person[k]), jsonable(val)] for k, val in values.items() if person[k] != val}
         items.append(Item(None, "separation", label, person["id"], values=values, changes=changes))
     return items
+
+
+def _claim(row: Row, found: Found, claimed: dict[int, int]) -> dict[str, Any] | None:
+    """The person the row found, unless an earlier row of the file already took them."""
+    person = found.person
+    if person is None:
+        return None
+    earlier = claimed.get(person["id"])
+    if earlier is not None and earlier != row.number:
+        key = "employee_number" if found.how == "employee number" else "badge_number"
+        row.error(key, f"This row matches the same person as row {earlier} ({person_label(person)}).")
+        return None
+    claimed[person["id"]] = row.number
+    return person
+
+
+def _unidentified(row: Row) -> str:
+    if row.values.get("last_name") or row.values.get("first_name"):
+        return "No employee number, badge number or hire date: a name alone cannot tell this person from a namesake."
+    return "No name and no employee or badge number (a redacted or incomplete row)."
+
+
+def anonymous_file(mapping: Mapping[str, str]) -> bool:
+    """A headcount file: no column names or numbers anyone (each row is one unnamed person)."""
+    identity = {"employee_number", "badge_number", "badge_history", "last_name", "first_name", "full_name"}
+    return not identity & set(mapping.values())
 
 
 def plan_roster(
@@ -349,36 +383,106 @@ def plan_roster(
     today: dt.date,
     progress: Progress | None = None,
 ) -> Plan:
-    rows = _parse_all(table, mapping, today=today, model=Person, progress=progress)
-    _flag_duplicates(rows)
+    rows = _parse_all(table, mapping, today=today, model=Person, progress=progress, hire_ahead=MAX_FUTURE_HIRE_DAYS)
+    _flag_duplicate_employee_numbers(rows)
     people = _existing_people(agency)
-    matcher = _Matcher(people)
+    matcher = Matcher(people)
+    anonymous = anonymous_file(mapping)
+    notes = list(table.notes)
+    if anonymous:
+        notes.append(
+            "No column names or numbers people: each row counts as one unnamed person (“Unnamed 1”, “Unnamed 2” …, "
+            "in the order of the rows), so the roster's headcount follows the file. Re-importing the same file "
+            "changes nothing."
+        )
     items = _blank_items(table)
     present: set[int] = set()
-    for row in rows:
-        _sworn_value(row, options)
-        if not row.values.get("employee_number") and not row.values.get("badge_number"):
-            has_name = row.values.get("last_name") or row.values.get("first_name")
-            if not any("Only this cell" in e[2] for e in row.errors):
-                row.errors.append(
-                    [
-                        "(identifier)",
-                        "",
-                        "No employee number or badge number: this row cannot be matched to a person."
-                        if has_name
-                        else "No name and no employee or badge number (a redacted or incomplete row).",
-                    ]
-                )
+    claimed: dict[int, int] = {}
+    new_keys: dict[tuple[Any, ...], int] = {}
+    ordinal = 0
+    rows.reverse()  # popped from the end: each row is freed once planned (memory stays flat on wide files)
+    while rows:
+        row = rows.pop()
+        if row.footer:
             items.append(Item(row.number, "error", row.label, errors=row.errors))
             continue
-        person = matcher.find(row)
+        _sworn_value(row, options)
+        _with_suffix(row)
+        if anonymous:
+            ordinal += 1
+            row.values["last_name"] = f"Unnamed {ordinal}"
+        key = new_person_key(row.values)
+        if key is None or (key[0] == "name" and not key[3] and not anonymous):
+            row.errors.append(["(identifier)", "", _unidentified(row)])
+            items.append(Item(row.number, "error", row.label, errors=row.errors))
+            continue
+        found = matcher.find(row.values, anonymous=anonymous)
+        if found.problem:
+            row.error(*found.problem)
+        person = _claim(row, found, claimed)
+        if person is None and not row.errors:
+            if key in new_keys:
+                row.error(key[0] if key[0] != "name" else "last_name", f"Same person as row {new_keys[key]}.")
+            else:
+                new_keys[key] = row.number
         if person is not None:
             present.add(person["id"])
-        items.append(_roster_item(row, person, options))
+        item = _roster_item(row, person, options) if not row.errors else Item(row.number, "error", row.label)
+        item.errors = item.errors or row.errors
+        item.matched_by = found.how if person is not None else ""
+        items.append(item)
     if options.get("mark_missing"):
         items += _missing_items(people, present, options, today)
     items.sort(key=lambda i: (i.row_number is None, i.row_number or 0))
-    return Plan(items, notes=list(table.notes))
+    return Plan(items, notes=notes, filtered_out=table.filtered_out)
+
+
+def plan_update(
+    agency: Agency,
+    table: Table,
+    mapping: Mapping[str, str],
+    options: Mapping[str, Any],
+    *,
+    today: dt.date,
+    progress: Progress | None = None,
+) -> Plan:
+    """A separations or transfers list: it changes the people it finds and creates nobody."""
+    rows = _parse_all(table, mapping, today=today, model=Person, progress=progress, hire_ahead=MAX_FUTURE_HIRE_DAYS)
+    _flag_duplicate_employee_numbers(rows)
+    matcher = Matcher(_existing_people(agency))
+    separations = "separation_date" in mapping.values()
+    items = _blank_items(table)
+    claimed: dict[int, int] = {}
+    rows.reverse()
+    while rows:
+        row = rows.pop()
+        if row.footer:
+            items.append(Item(row.number, "error", row.label, errors=row.errors))
+            continue
+        _with_suffix(row)
+        if new_person_key(row.values) is None:
+            row.errors.append(["(identifier)", "", _unidentified(row)])
+        found = matcher.find(row.values) if not row.errors else Found()
+        if found.problem:
+            row.error(*found.problem)
+        person = _claim(row, found, claimed)
+        if separations and "separation_date" not in row.values and not row.cell("separation_date")[1]:
+            row.error("separation_date", "This separation row has no separation date.")
+        if person is None and (not row.errors or found.reissued and len(row.errors) == 1):
+            reason = "Not on the roster: an update-only file changes the people it finds and creates nobody."
+            if found.reissued:
+                reason = f"Not on the roster ({row.errors[0][2]})"
+            items.append(Item(row.number, "skipped", row.label, errors=[["(person)", "", reason]]))
+            continue
+        if person is None:
+            items.append(Item(row.number, "error", row.label, errors=row.errors))
+            continue
+        values = {k: row.values[k] for k in UPDATE_WRITES if k in row.values}
+        item = _change_item(row, person, values)
+        item.matched_by = found.how
+        items.append(item)
+    items.sort(key=lambda i: (i.row_number is None, i.row_number or 0))
+    return Plan(items, notes=list(table.notes), filtered_out=table.filtered_out)
 
 
 # ---- training records ---------------------------------------------------------------------------------------
@@ -388,68 +492,21 @@ def _course_types() -> dict[str, CourseType]:
     return {c.code.upper(): c for c in CourseType.objects.all()}
 
 
-class _PersonFinder:
-    def __init__(self, agency: Agency, match_by_name: bool) -> None:
-        people: list[dict[str, Any]] = [
-            dict(p)
-            for p in Person.objects.filter(agency=agency).values(
-                "id", "employee_number", "badge_number", "last_name", "first_name"
-            )
-        ]
-        self.by_employee = {p["employee_number"]: p for p in people if p["employee_number"]}
-        self.by_badge: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        self.by_name: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
-        for p in people:
-            if p["badge_number"]:
-                self.by_badge[p["badge_number"]].append(p)
-            self.by_name[(v.name_key(p["last_name"]), v.name_key(p["first_name"]))].append(p)
-        self.match_by_name = match_by_name
-
-    def find(self, row: Row) -> dict[str, Any] | None:
-        employee = row.values.get("employee_number")
-        badge = row.values.get("badge_number")
-        last = row.values.get("last_name", "")
-        if employee:
-            person = self.by_employee.get(employee)
-            if person is not None:
-                return person
-            if not badge and not self.match_by_name:
-                row.error("employee_number", f"No such person in this agency (employee number {employee}).")
-                return None
-        if badge:
-            candidates = self.by_badge.get(badge, [])
-            if last and len(candidates) > 0:
-                same = [p for p in candidates if v.name_key(p["last_name"]) == v.name_key(last)]
-                if not same:
-                    names = "; ".join(_person_label({**p}) for p in candidates[:3])
-                    row.error(
-                        "badge_number",
-                        f"Badge number {badge} belongs to {names} in this agency, not to {last}; not matched.",
-                    )
-                    return None
-                candidates = same
-            if len(candidates) == 1:
-                return candidates[0]
-            if len(candidates) > 1:
-                row.error("badge_number", f"Badge number {badge} belongs to {len(candidates)} people; not matched.")
-                return None
-            if not self.match_by_name:
-                row.error("badge_number", f"No such person in this agency (badge number {badge}).")
-                return None
-        if self.match_by_name and last:
-            found = self.by_name.get((v.name_key(last), v.name_key(row.values.get("first_name", ""))), [])
-            if len(found) == 1:
-                return found[0]
-            if len(found) > 1:
-                row.error("last_name", f"{len(found)} people in this agency have this name; add employee numbers.")
-                return None
+def _training_person(row: Row, matcher: Matcher, claimed: dict[int, int]) -> Found:
+    if new_person_key(row.values) is None:
+        row.errors.append(["(person)", "", "No employee number, badge number or name: the row names nobody."])
+        return Found()
+    found = matcher.find(row.values)
+    if found.problem:
+        row.error(*found.problem)
+    elif found.person is None:
         which = ", ".join(
-            f"{FIELD_LABELS[k].lower()} {row.values[k]}"
-            for k in ("employee_number", "badge_number", "last_name")
+            f"{k.replace('_', ' ')} {jsonable(row.values[k])}"
+            for k in ("employee_number", "badge_number", "last_name", "first_name", "hire_date")
             if row.values.get(k)
         )
-        row.errors.append(["(person)", "", f"No such person in this agency ({which or 'no identifier in the row'})."])
-        return None
+        row.errors.append(["(person)", "", f"No such person in this agency ({which})."])
+    return found
 
 
 def plan_training(
@@ -465,7 +522,13 @@ def plan_training(
     courses = _course_types()
     fixed_code = str(options.get("course_code") or "").upper()
     default_on = options.get("default_completed_on")
-    finder = _PersonFinder(agency, bool(options.get("match_by_name")))
+    people: list[dict[str, Any]] = [
+        dict(p)
+        for p in Person.objects.filter(agency=agency).values(
+            "id", "employee_number", "badge_number", "last_name", "first_name", "sworn", "hire_date", "status"
+        )
+    ]
+    matcher = Matcher(people, names_alone=bool(options.get("match_by_name")))
     existing = {
         (r["person_id"], r["course_type_id"], r["completed_on"]): r
         for r in TrainingRecord.objects.filter(agency=agency).values(
@@ -479,11 +542,15 @@ def plan_training(
         notes.append(f"Every row is recorded as course {fixed_code} (chosen on the upload form).")
     if default_on and "completed_on" not in mapping.values():
         notes.append(f"The file has no completion date: every record uses {default_on}, given on the form.")
-    for row in rows:
-        if any("Only this cell" in e[2] for e in row.errors):
+    rows.reverse()
+    while rows:
+        row = rows.pop()
+        if row.footer:
             items.append(Item(row.number, "error", row.label, errors=row.errors))
             continue
-        person = finder.find(row)
+        _with_suffix(row)
+        found = _training_person(row, matcher, {})
+        person = found.person
         code = row.values.get("course_code") or fixed_code
         course = courses.get(code) if code else None
         if course is None:
@@ -491,12 +558,22 @@ def plan_training(
                 "course_code", f"Course code {code or '(blank)'} is not known; use one of {', '.join(sorted(courses))}."
             )
         completed = row.values.get("completed_on") or (dt.date.fromisoformat(default_on) if default_on else None)
-        if completed is None and not row.raw.get("completed_on", ("", ""))[1]:
+        if completed is None and not row.cell("completed_on")[1]:
             row.error("completed_on", "Completion date is missing (no value and no default date on the form).")
+        if course is not None and completed is not None:
+            # The training record's own rules, as the training form and the API run them.
+            found_errors = validate_training_fields(
+                course_type=course,
+                completed_on=completed,
+                hours=row.values.get("hours"),
+                format=row.values.get("format", ""),
+            )
+            for fieldname, message in found_errors.items():
+                row.error({"course_type": "course_code"}.get(fieldname, fieldname), message)
         if row.errors or person is None or course is None or completed is None:
             items.append(Item(row.number, "error", row.label, errors=row.errors))
             continue
-        label = f"{_person_label({**person})} · {course.code} {completed:%Y-%m-%d}"
+        label = f"{person_label(person)} · {course.code} {completed:%Y-%m-%d}"
         key = (person["id"], course.pk, completed)
         if key in seen:
             row.error("completed_on", f"Same person, course and completion date as row {seen[key]}.")
@@ -509,14 +586,19 @@ def plan_training(
             values.setdefault("hours", course.default_hours)
             values.update(course_type_id=course.pk, completed_on=completed)
             changes = {k: [None, jsonable(val)] for k, val in values.items()}
-            items.append(Item(row.number, "create", label, person["id"], values=values, changes=changes))
-            continue
-        changes = {k: [jsonable(record[k]), jsonable(val)] for k, val in values.items() if record[k] != val}
-        action = "update" if changes else "unchanged"
-        new_values = {k: values[k] for k in changes}
-        items.append(Item(row.number, action, label, person["id"], record["id"], new_values, changes))
+            item = Item(row.number, "create", label, person["id"], values=values, changes=changes)
+        else:
+            changes = {k: [jsonable(record[k]), jsonable(val)] for k, val in values.items() if record[k] != val}
+            action = "update" if changes else "unchanged"
+            new_values = {k: values[k] for k in changes}
+            item = Item(row.number, action, label, person["id"], record["id"], new_values, changes)
+        item.matched_by = found.how
+        items.append(item)
     items.sort(key=lambda i: (i.row_number is None, i.row_number or 0))
-    return Plan(items, notes=notes)
+    return Plan(items, notes=notes, filtered_out=table.filtered_out)
+
+
+PLANNERS = {"roster": plan_roster, "update": plan_update, "training": plan_training}
 
 
 def designations(agency: Agency) -> dict[str, tuple[bool, bool]]:

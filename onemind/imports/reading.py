@@ -2,15 +2,19 @@
 
 CSV in any common dialect (, ; tab |), UTF-8 with or without BOM, Windows-1252 fallback, mixed line endings; XLSX
 through openpyxl in read-only mode (defusedxml installed, so XML bombs are refused) after the zip members' sizes have
-been checked. Cells are never evaluated: an XLSX formula arrives as its text, like any other value.
+been checked. Cells are never evaluated: an XLSX formula arrives as its text, like any other value. The type is
+judged by the bytes, never the name: an XLSX named .csv is read as XLSX, a PDF named .csv is refused.
+
+Rows are streamed: only the columns the import uses (``keep``) and the rows its filter keeps (``where``) are held
+in memory, so a 52,000-row × 120-column file costs what its mapped columns cost.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
 import zipfile
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,11 +42,34 @@ class Table:
     # Row numbers of empty rows (skipped, and listed in the preview) and of rows with more cells than headers.
     blank_rows: list[int] = field(default_factory=list)
     wide_rows: set[int] = field(default_factory=set)
+    # Rows the filter left out (a multi-agency file cut to one agency), and how many data rows the file has.
+    filtered_out: int = 0
+    rows_in_file: int = 0
 
 
-def read_table(path: Path, name: str | None = None) -> Table:
-    """Read a CSV or XLSX file into a Table, or raise FileRejected with a message a coordinator can act on."""
-    name = name or path.name
+@dataclass
+class Profile:
+    """What the worker learns from a first pass: headers, sample values and how full each column is."""
+
+    headers: list[str]
+    samples: dict[str, list[str]]
+    filled: dict[str, int]
+    rows: int
+    notes: list[str]
+
+
+# Signatures of files people upload by mistake, named .csv or .xlsx.
+_NOT_TABULAR = (
+    (b"%PDF", "This is a PDF document, not a spreadsheet. Upload a CSV or an XLSX workbook."),
+    (b"\xd0\xcf\x11\xe0", "This is an old Excel (.xls) or Word file. Save it as XLSX or CSV and upload that."),
+    (b"\x89PNG", "This is an image, not a spreadsheet. Upload a CSV or an XLSX workbook."),
+    (b"\xff\xd8\xff", "This is an image, not a spreadsheet. Upload a CSV or an XLSX workbook."),
+    (b"GIF8", "This is an image, not a spreadsheet. Upload a CSV or an XLSX workbook."),
+    (b"\x1f\x8b", "This is a compressed (.gz) file. Unpack it and upload the CSV inside."),
+)
+
+
+def _kind_of(path: Path, name: str) -> str:
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
         raise FileRejected(
@@ -53,53 +80,114 @@ def read_table(path: Path, name: str | None = None) -> Table:
         raise FileRejected("The file is empty.")
     with path.open("rb") as fh:
         head = fh.read(8)
-    if head.startswith(b"PK\x03\x04") or name.lower().endswith((".xlsx", ".xlsm")):
-        raw_rows = _read_xlsx(path)
-    else:
-        raw_rows = _read_csv(path.read_bytes())
-    return _to_table(raw_rows)
+    for magic, message in _NOT_TABULAR:
+        if head.startswith(magic):
+            raise FileRejected(message)
+    if head.startswith(b"PK\x03\x04"):
+        return "xlsx"
+    if name.lower().endswith((".xlsx", ".xlsm")):
+        raise FileRejected("The workbook is damaged or not an XLSX file.")
+    return "csv"
 
 
-def _decode(data: bytes) -> tuple[str, str]:
-    if b"\x00" in data[:65536] or b"\x00" in data[-65536:]:
+def raw_rows(path: Path, name: str | None = None) -> Iterator[list[str]]:
+    """Every row of the file as strings, header first, streamed (CSV or the first sheet of an XLSX)."""
+    name = name or path.name
+    if _kind_of(path, name) == "xlsx":
+        return _read_xlsx(path)
+    return _read_csv(path)
+
+
+def read_table(
+    path: Path,
+    name: str | None = None,
+    *,
+    keep: Iterable[str] | None = None,
+    where: Sequence[tuple[str, str]] = (),
+) -> Table:
+    """Read a CSV or XLSX file into a Table, or raise FileRejected with a message a coordinator can act on.
+
+    ``keep``: the headers whose cells are kept (all when None); ``where``: (header, value) pairs a row must all
+    match (ignoring case and surrounding spaces) to be kept.
+    """
+    return _to_table(raw_rows(path, name), keep=None if keep is None else set(keep), where=where)
+
+
+def profile(path: Path, name: str | None = None, *, samples: int = 20) -> Profile:
+    """Headers, the first non-empty values of each column and each column's count of filled cells."""
+    rows = raw_rows(path, name)
+    header = _header(rows)
+    values: dict[str, list[str]] = {h: [] for h in header.names if h}
+    filled: dict[str, int] = dict.fromkeys(values, 0)
+    count = 0
+    for raw in rows:
+        if not any(c.strip() for c in raw):
+            continue
+        count += 1
+        for index, cell in enumerate(raw[: header.width]):
+            cell = cell.strip()
+            h = header.names[index]
+            if cell and h:
+                filled[h] += 1
+                if len(values[h]) < samples:
+                    values[h].append(cell[:60])
+    if not count:
+        raise FileRejected("The file has a header row but no data rows.")
+    return Profile([h for h in header.names if h], values, filled, count, header.notes)
+
+
+def _decode_check(path: Path) -> str:
+    """The file's text encoding (UTF-8 or Windows-1252), after refusing binary content."""
+    size = path.stat().st_size
+    with path.open("rb") as fh:
+        first = fh.read(65536)
+        fh.seek(max(0, size - 65536))
+        last = fh.read()
+    if b"\x00" in first or b"\x00" in last:
         raise FileRejected("This is not a text file (it contains NUL bytes). Upload a CSV or an XLSX workbook.")
     try:
-        return data.decode("utf-8-sig"), "UTF-8"
+        with path.open("r", encoding="utf-8-sig", newline="") as fh:
+            while fh.read(1 << 20):
+                pass
+        return "utf-8-sig"
     except UnicodeDecodeError:
         pass
     try:
-        text = data.decode("cp1252")
+        text = first.decode("cp1252")
     except UnicodeDecodeError as exc:
         raise FileRejected(
             "The file is neither UTF-8 nor Windows-1252 text. Save it as CSV (UTF-8) or XLSX and try again."
         ) from exc
-    controls = sum(1 for ch in text[:65536] if ord(ch) < 32 and ch not in "\r\n\t")
+    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\r\n\t")
     if controls > 10:
         raise FileRejected("This does not look like a text file. Upload a CSV or an XLSX workbook.")
-    return text, "Windows-1252"
+    return "cp1252"
 
 
-def _read_csv(data: bytes) -> list[list[str]]:
-    text, _encoding = _decode(data)
-    # Mixed line endings: csv handles \r\n and \n; a lone \r (old Mac) is normalised first.
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if not text.strip():
-        raise FileRejected("The file is empty.")
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), doublequote=True, quotechar='"')
-    rows = []
-    for row in reader:
-        rows.append(row)
-        if len(rows) > MAX_ROWS + 1:
-            raise FileRejected(f"The file has more than {MAX_ROWS:,} rows. Split it into smaller files.")
-    return rows
+def _read_csv(path: Path) -> Iterator[list[str]]:
+    encoding = _decode_check(path)
+    with path.open("r", encoding=encoding, errors="replace", newline="") as fh:
+        first_line = fh.readline()
+        if not first_line.strip() and not fh.read(4096).strip():
+            raise FileRejected("The file is empty.")
+        fh.seek(0)
+        # csv reads \r\n, \n and a lone \r (old Mac) as line ends alike.
+        reader = csv.reader(fh, delimiter=_delimiter(first_line), doublequote=True, quotechar='"')
+        try:
+            for number, row in enumerate(reader):
+                if number > MAX_ROWS:
+                    raise FileRejected(f"The file has more than {MAX_ROWS:,} rows. Split it into smaller files.")
+                yield row
+        except csv.Error as exc:
+            raise FileRejected(f"Row {reader.line_num} could not be read as CSV: {exc}.") from exc
 
 
-def _delimiter(text: str) -> str:
+def _delimiter(header: str) -> str:
     """The separator of the header line: csv.Sniffer guesses it; a count of candidates settles a failed guess.
 
     Only the delimiter is taken from the sniffer; quoting stays the spreadsheet standard (\"\" inside quotes).
     """
-    header = text.split("\n", 1)[0]
+    header = header.rstrip("\r\n").lstrip("\ufeff")
     try:
         return csv.Sniffer().sniff(header + "\n", DELIMITERS).delimiter
     except csv.Error:
@@ -124,6 +212,8 @@ def _check_zip(path: Path) -> None:
                     f"The workbook expands to {total / 1024 / 1024:.0f} MB; the limit is "
                     f"{MAX_XLSX_UNCOMPRESSED_BYTES // 1024 // 1024} MB. Save it as CSV instead."
                 )
+            if "xl/workbook.xml" not in archive.namelist():
+                raise FileRejected("This zip file is not an XLSX workbook. Upload a CSV or an XLSX workbook.")
     except zipfile.BadZipFile as exc:
         raise FileRejected("The workbook is damaged or not an XLSX file.") from exc
 
@@ -140,31 +230,45 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def _read_xlsx(path: Path) -> list[list[str]]:
+def _read_xlsx(path: Path) -> Iterator[list[str]]:
     _check_zip(path)
     import openpyxl
 
+    handle = path.open("rb")  # a file object: openpyxl then judges the content, not the name (.csv)
     try:
         # data_only=False: a formula cell yields its text (e.g. "=1+1"), never a computed value.
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=False)
+        workbook = openpyxl.load_workbook(handle, read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many types for damaged files
-        raise FileRejected(f"The workbook could not be opened ({type(exc).__name__}).") from exc
+        handle.close()
+        raise FileRejected("The workbook could not be opened: it is damaged or not an XLSX workbook.") from exc
     try:
         sheet = workbook.worksheets[0]
-        rows: list[list[str]] = []
-        for values in sheet.iter_rows(values_only=True):
-            rows.append([_cell_text(v) for v in values])
-            if len(rows) > MAX_ROWS + 1:
+        for number, values in enumerate(sheet.iter_rows(values_only=True)):
+            if number > MAX_ROWS:
                 raise FileRejected(f"The sheet has more than {MAX_ROWS:,} rows. Split it into smaller files.")
+            yield [_cell_text(v) for v in values]
+    except FileRejected:
+        raise
+    except Exception as exc:  # a damaged sheet part
+        raise FileRejected("The workbook's first sheet could not be read: it is damaged.") from exc
     finally:
         workbook.close()
-    return rows
+        handle.close()
 
 
-def _to_table(raw_rows: list[list[str]]) -> Table:
-    if not raw_rows or not any(cell.strip() for cell in raw_rows[0]):
+@dataclass
+class _Header:
+    names: list[str]
+    width: int
+    notes: list[str]
+    ignored: list[int]
+
+
+def _header(rows: Iterator[list[str]]) -> _Header:
+    first = next(rows, None)
+    if first is None or not any(cell.strip() for cell in first):
         raise FileRejected("The file is empty (no header row on the first line).")
-    headers = [h.strip() for h in raw_rows[0]]
+    headers = [h.strip().lstrip("\ufeff") for h in first]
     # Trailing empty header cells with empty columns below (spreadsheet padding) are dropped.
     while headers and not headers[-1]:
         headers.pop()
@@ -189,16 +293,52 @@ def _to_table(raw_rows: list[list[str]]) -> Table:
                 "Rename or remove one of them."
             )
         seen[key] = index
-    width = len(headers)
-    table = Table(headers=headers, rows=[], row_numbers=[], notes=notes, ignored_columns=ignored)
-    for number, raw in enumerate(raw_rows[1:], start=2):
-        cells = [c.strip() for c in raw[:width]] + [""] * (width - len(raw))
+    return _Header(headers, len(headers), notes, ignored)
+
+
+def filter_key(value: str) -> str:
+    return " ".join(value.split()).casefold()
+
+
+def _to_table(
+    rows: Iterator[list[str]], *, keep: set[str] | None = None, where: Sequence[tuple[str, str]] = ()
+) -> Table:
+    header = _header(rows)
+    headers, width = header.names, header.width
+    index = {h: i for i, h in enumerate(headers) if h}
+    for column, _value in where:
+        if column not in index:
+            raise FileRejected(f"The file has no column “{column}” to filter on.")
+    tests = [(index[c], filter_key(v)) for c, v in where]
+    if keep is None:
+        kept = list(range(width))
+    else:
+        kept = [i for i, h in enumerate(headers) if h in keep or i in header.ignored]
+    table = Table(
+        headers=[headers[i] for i in kept],
+        rows=[],
+        row_numbers=[],
+        notes=header.notes,
+        ignored_columns=[kept.index(i) for i in header.ignored if i in kept],
+    )
+    whole = kept == list(range(width))
+    for number, raw in enumerate(rows, start=2):
         extra = any(c.strip() for c in raw[width:])
-        if not any(cells) and not extra:
+        if not extra and not any(c.strip() for c in raw):
             table.blank_rows.append(number)
+            continue
+        table.rows_in_file += 1
+        if tests and not all(i < len(raw) and filter_key(raw[i]) == want for i, want in tests):
+            table.filtered_out += 1
             continue
         if extra:
             table.wide_rows.add(number)
+        if whole:
+            cells = [c.strip() for c in raw[:width]]
+            if len(cells) < width:
+                cells += [""] * (width - len(cells))
+        else:
+            cells = [raw[i].strip() if i < len(raw) else "" for i in kept]
         table.rows.append(cells)
         table.row_numbers.append(number)
     # Spreadsheets often end with empty rows; those after the last data row are not worth a message each.
@@ -207,6 +347,11 @@ def _to_table(raw_rows: list[list[str]]) -> Table:
     if trailing and len(trailing) > 5:
         table.blank_rows = [n for n in table.blank_rows if n <= last]
         table.notes.append(f"{len(trailing)} empty rows after row {last} are ignored.")
-    if not table.rows:
+    if not table.rows_in_file:
         raise FileRejected("The file has a header row but no data rows.")
+    if tests:
+        shown = " and ".join(f"{c} = {v}" for c, v in where)
+        table.notes.append(
+            f"Only the rows where {shown} are imported: {len(table.rows):,} of {table.rows_in_file:,} rows kept."
+        )
     return table

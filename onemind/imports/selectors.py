@@ -11,7 +11,14 @@ from onemind.imports.models import ImportBatch, ImportChange
 from onemind.imports.reading import FileRejected, Table
 from onemind.tenancy.models import Agency
 
-SHOW = {"all": None, "create": ["create"], "update": ["update"], "separation": ["separation"], "error": ["error"]}
+SHOW = {
+    "all": None,
+    "create": ["create"],
+    "update": ["update"],
+    "separation": ["separation"],
+    "skipped": ["skipped"],
+    "error": ["error"],
+}
 
 
 def batches_for(agency: Agency) -> QuerySet[ImportBatch]:

@@ -10,7 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import logging
 import os
+import socket
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -27,22 +29,26 @@ from django_scopes import scope
 from onemind.audit.services import log_action
 from onemind.imports import planning
 from onemind.imports.fastwrite import delete_rows, insert_rows
-from onemind.imports.mapping import header_signature, suggest_mapping
+from onemind.imports.mapping import header_signature, suggest_kind, suggest_mapping
 from onemind.imports.models import ImportBatch, ImportChange, ImportKind, MappingPreset
-from onemind.imports.reading import MAX_FILE_BYTES, FileRejected, Table, read_table
+from onemind.imports.reading import MAX_FILE_BYTES, FileRejected, Table, profile, read_table
+from onemind.imports.validation import DEFAULT_SWORN_RANKS
 from onemind.roster.models import Exemption, Person, PersonEvent, PersonStatus
 from onemind.tenancy.changes import agency_changed
 from onemind.tenancy.models import Agency
 from onemind.training.models import TrainingRecord
 
-# Files up to this many rows are previewed during the request; larger ones in the background.
-INLINE_PREVIEW_ROWS = 2000
 # Undos of up to this many changes run during the request; larger ones in the background, like apply.
 INLINE_UNDO_CHANGES = 2000
+# Undoing more changes than this asks the coordinator to confirm first.
+UNDO_CONFIRM_CHANGES = 500
 STALE_AFTER = dt.timedelta(minutes=10)
 WRITE_CHUNK = 1000
 TRANSFER_FIELDS = ("unit", "shift", "district")
 DATE_FIELDS = {"hire_date", "separation_date", "completed_on"}
+
+
+logger = logging.getLogger(__name__)
 
 
 class ImportRefused(ValueError):
@@ -80,8 +86,13 @@ def _store(name: str, chunks: Iterable[bytes]) -> tuple[str, int, str]:
 
 
 def read_batch_table(batch: ImportBatch) -> Table:
-    """The stored file as a table, without the ignored unnamed first column (its headers match batch.headers)."""
-    table = read_table(batch_path(batch), batch.file_name)
+    """The stored file as a table of the mapped (and filtered-on) columns, rows kept by the batch's filters.
+
+    The ignored unnamed first column is dropped, so the headers are a subset of batch.headers.
+    """
+    filters = [(str(c), str(val)) for c, val in batch.options.get("filters", []) if c in batch.headers]
+    keep = {h for h, f in batch.mapping.items() if f} | {c for c, _ in filters}
+    table = read_table(batch_path(batch), batch.file_name, keep=keep, where=filters)
     if table.ignored_columns:
         table.headers = [h for i, h in enumerate(table.headers) if i not in table.ignored_columns]
         table.rows = [[c for i, c in enumerate(r) if i not in table.ignored_columns] for r in table.rows]
@@ -89,31 +100,32 @@ def read_batch_table(batch: ImportBatch) -> Table:
 
 
 def create_batch(
-    *, actor: Any, agency: Agency, kind: str, name: str, chunks: Iterable[bytes], options: dict[str, Any] | None = None
+    *,
+    actor: Any,
+    agency: Agency,
+    kind: str,
+    name: str,
+    chunks: Iterable[bytes],
+    options: dict[str, Any] | None = None,
+    read_now: bool = True,
 ) -> ImportBatch:
-    """Store an uploaded file and read its header; raises FileRejected (and keeps nothing) for unusable files."""
+    """Store an uploaded file and read its header (now, or by the worker with ``read_now=False``).
+
+    ``kind`` "" lets the columns choose (roster, update-only or training). Raises FileRejected, keeping nothing,
+    for a file refused while reading now; a file the worker refuses ends as a failed batch, its file removed.
+    """
     stored, size, sha = _store(name, chunks)
-    try:
-        table = read_table(storage_dir() / stored, name)
-    except FileRejected:
-        (storage_dir() / stored).unlink(missing_ok=True)
-        raise
-    headers = [h for i, h in enumerate(table.headers) if i not in table.ignored_columns]
-    preset = MappingPreset.objects.filter(agency=agency, kind=kind, signature=header_signature(headers)).first()
-    mapping = preset.mapping if preset else suggest_mapping(kind, headers)
-    merged_options = {**(preset.options if preset else {}), **(options or {})}
     batch = ImportBatch.objects.create(
         agency=agency,
         kind=kind,
+        status=ImportBatch.Status.READ_QUEUED,
         file_name=name[:200],
         stored_name=stored,
         file_size=size,
         file_sha256=sha,
-        headers=headers,
-        mapping={h: mapping.get(h, "") for h in headers},
-        options=merged_options,
-        notes=table.notes,
-        rows_total=len(table.rows) + len(table.blank_rows),
+        options=dict(options or {}),
+        phase="Reading the file",
+        heartbeat_at=timezone.now(),
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     log_action(
@@ -121,9 +133,61 @@ def create_batch(
         action="imports.file_uploaded",
         obj=batch,
         agency=agency,
-        after={"file": batch.file_name, "kind": kind, "rows": batch.rows_total, "sha256": sha},
+        after={"file": batch.file_name, "kind": kind or "(from the columns)", "sha256": sha},
     )
+    if read_now:
+        read_header(batch)
+        if batch.status == ImportBatch.Status.FAILED:
+            batch.delete()
+            raise FileRejected(batch.message)
+        return batch
+    from onemind.imports.tasks import read_import
+
+    _enqueue_on_commit(batch, read_import, batch.pk)
     return batch
+
+
+def read_header(batch: ImportBatch) -> ImportBatch:
+    """Read the headers, sample values and row count; choose the kind and suggest the mapping."""
+    try:
+        found = profile(batch_path(batch), batch.file_name)
+    except FileRejected as exc:
+        batch_path(batch).unlink(missing_ok=True)
+        return _fail(batch, str(exc))
+    notes = list(found.notes)
+    kind = batch.kind
+    if not kind:
+        kind, why = suggest_kind(found.headers, found.filled, found.rows)
+        batch.options = {
+            **batch.options,
+            "kind_note": f"Read as: {ImportKind(kind).label}, because {why}. Upload it again to choose another kind.",
+        }
+        notes.append(batch.options["kind_note"])
+    preset = MappingPreset.objects.filter(
+        agency=batch.agency, kind=kind, signature=header_signature(found.headers)
+    ).first()
+    mapping = preset.mapping if preset else suggest_mapping(kind, found.headers, found.samples)
+    options = {**default_options(kind, mapping), **(preset.options if preset else {}), **batch.options}
+    batch.kind = kind
+    batch.headers = found.headers
+    batch.samples = {h: values[:3] for h, values in found.samples.items()}
+    batch.mapping = {h: mapping.get(h, "") for h in found.headers}
+    batch.options = options
+    batch.notes = notes
+    batch.rows_total = found.rows
+    batch.status = ImportBatch.Status.UPLOADED
+    batch.phase = ""
+    batch.save()
+    return batch
+
+
+def default_options(kind: str, mapping: dict[str, str]) -> dict[str, Any]:
+    """The options a file starts with: with neither a sworn nor a rank column, every person counts as sworn."""
+    if kind != ImportKind.ROSTER:
+        return {}
+    chosen = set(mapping.values())
+    rule = "ranks" if "rank" in chosen or "sworn" in chosen else "all"
+    return {"sworn_default": rule, "sworn_ranks": list(DEFAULT_SWORN_RANKS)}
 
 
 def save_mapping(*, actor: Any, batch: ImportBatch, mapping: dict[str, str], options: dict[str, Any]) -> ImportBatch:
@@ -145,7 +209,7 @@ def save_mapping(*, actor: Any, batch: ImportBatch, mapping: dict[str, str], opt
 
 def _preset_options(options: dict[str, Any]) -> dict[str, Any]:
     # One-off choices (which people to separate, confirmations) are not remembered for the next file.
-    keep = ("sworn_default", "sworn_ranks", "course_code", "match_by_name")
+    keep = ("sworn_default", "sworn_ranks", "course_code", "match_by_name", "filters")
     return {k: options[k] for k in keep if k in options}
 
 
@@ -206,7 +270,7 @@ def _counting(rows: Iterable[Any], report: Any, every: int = WRITE_CHUNK) -> Ite
 
 def make_plan(batch: ImportBatch, *, progress: planning.Progress | None = None) -> planning.Plan:
     table = read_batch_table(batch)
-    plan_fn = planning.plan_roster if batch.kind == ImportKind.ROSTER else planning.plan_training
+    plan_fn = planning.PLANNERS[batch.kind]
     return plan_fn(batch.agency, table, batch.mapping, batch.options, today=timezone.localdate(), progress=progress)
 
 
@@ -223,6 +287,7 @@ def _write_changes(batch: ImportBatch, plan: planning.Plan, *, applied: bool, pr
             "errors": item.errors,
             "version_after": item.values.get("_version_after"),
             "applied": applied,
+            "matched_by": item.matched_by,
         }
         for item in plan.items
         if item.action != "unchanged"
@@ -232,9 +297,9 @@ def _write_changes(batch: ImportBatch, plan: planning.Plan, *, applied: bool, pr
     insert_rows(ImportChange, rows, batch_size=2000)
 
 
-def request_preview(*, actor: Any, batch: ImportBatch) -> ImportBatch:
-    """Preview now for small files; queue it for the worker for large ones."""
-    if batch.rows_total <= INLINE_PREVIEW_ROWS:
+def request_preview(*, actor: Any, batch: ImportBatch, inline: bool = False) -> ImportBatch:
+    """Queue the preview for the worker (the web never parses a file); ``inline`` runs it now (command line)."""
+    if inline:
         return run_preview(batch)
     batch.status = ImportBatch.Status.PREVIEW_QUEUED
     batch.rows_done = 0
@@ -262,22 +327,40 @@ def run_preview(batch: ImportBatch) -> ImportBatch:
     batch.phase = "Checking rows"
     batch.heartbeat_at = timezone.now()
     batch.save(update_fields=["status", "rows_done", "phase", "heartbeat_at"])
+    state = records_state(batch)
     try:
         plan = make_plan(batch, progress=_progress(batch, "Checking rows"))
     except FileRejected as exc:
         return _fail(batch, str(exc))
+    except Exception:
+        logger.exception("preview of import batch %s failed", batch.pk)
+        return _fail(batch, "The file could not be checked because of an unexpected error. Upload it again.")
     with transaction.atomic():
         ImportChange.objects.filter(batch=batch).delete()
         _write_changes(batch, plan, applied=False)
         batch.counts = plan.counts
         batch.preview_digest = plan.digest
-        batch.notes = plan.notes
+        kind_note = [batch.options["kind_note"]] if batch.options.get("kind_note") else []
+        batch.notes = [*kind_note, *plan.notes, *([plan.matched_note()] if plan.matched_note() else [])]
+        batch.options = {**batch.options, "records_state": state}
         batch.status = ImportBatch.Status.PREVIEWED
         batch.rows_done = batch.rows_total
         batch.phase = ""
         batch.message = ""
         batch.save()
     return batch
+
+
+def records_state(batch: ImportBatch) -> list[Any]:
+    """A cheap fingerprint of what a preview was computed against: changes whenever people or records change."""
+    from django.db.models import Count, Max
+
+    people = Person.objects.filter(agency=batch.agency).aggregate(n=Count("id"), last=Max("updated_at"), top=Max("id"))
+    state: list[Any] = [people["n"], str(people["last"]), people["top"]]
+    if batch.kind == ImportKind.TRAINING:
+        records = TrainingRecord.objects.filter(agency=batch.agency).aggregate(n=Count("id"), top=Max("id"))
+        state += [records["n"], records["top"]]
+    return state
 
 
 def _fail(batch: ImportBatch, message: str) -> ImportBatch:
@@ -305,8 +388,15 @@ def request_apply(
         raise ImportRefused(f"The preview lists {errors} rows with errors. Confirm that they are skipped.")
     if batch.options.get("mark_missing") and batch.counts.get("separation") and not separate_missing:
         raise ImportRefused("Confirm that the people missing from this file are marked as separated.")
+    if batch.options.get("records_state") != records_state(batch):
+        # Another import was applied or undone (or a person edited) since the preview: check the file again.
+        request_preview(actor=actor, batch=batch, inline=not enqueue)
+        raise ImportRefused(
+            "The records changed since this preview (an import was applied or undone, or someone edited the "
+            "roster). The file is being checked again: review the new preview, then apply."
+        )
     if not any(batch.counts.get(k) for k in ("create", "update", "separation")):
-        raise ImportRefused("Nothing to apply: the file matches the records as they are.")
+        raise ImportRefused("Nothing to apply: no row of the file would change the records.")
     batch.status = ImportBatch.Status.APPLY_QUEUED
     batch.applied_by = actor
     batch.rows_done = 0
@@ -359,7 +449,7 @@ def apply_batch(batch: ImportBatch) -> ImportBatch:
             locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
             if locked.status != ImportBatch.Status.APPLYING:
                 raise ImportRefused("This import was applied or cancelled by someone else.")
-            if batch.kind == ImportKind.ROSTER:
+            if batch.kind != ImportKind.TRAINING:
                 _write_roster(batch, plan, written)
             else:
                 _write_training(batch, plan, written)
@@ -382,8 +472,9 @@ def apply_batch(batch: ImportBatch) -> ImportBatch:
     except (ImportRefused, FileRejected) as exc:
         _fail(batch, str(exc))
         raise
-    except Exception as exc:
-        _fail(batch, f"The import stopped with an error ({type(exc).__name__}); nothing was changed.")
+    except Exception:
+        logger.exception("apply of import batch %s failed", batch.pk)
+        _fail(batch, "The import stopped with an unexpected error; nothing was changed. Preview and apply again.")
         raise
     finally:
         WriteProgress.clear_for(batch)
@@ -558,13 +649,18 @@ def change_count(batch: ImportBatch) -> int:
     return sum(int(batch.counts.get(k, 0)) for k in ("create", "update", "separation"))
 
 
-def request_undo(*, actor: Any, batch: ImportBatch, enqueue: bool = True) -> ImportBatch:
+def request_undo(*, actor: Any, batch: ImportBatch, enqueue: bool = True, confirmed: bool = True) -> ImportBatch:
     """Undo a small import now; queue a large one for the worker, whose progress the import's page shows.
 
-    `enqueue=False` leaves running `run_undo` to the caller (tests run it in-process).
+    `enqueue=False` leaves running `run_undo` to the caller (tests run it in-process). An undo of more than
+    UNDO_CONFIRM_CHANGES changes is refused unless `confirmed`.
     """
     if batch.status != ImportBatch.Status.APPLIED:
         raise ImportRefused("Only an applied import can be undone.")
+    if change_count(batch) > UNDO_CONFIRM_CHANGES and not confirmed:
+        raise ImportRefused(
+            f"This undo reverses {change_count(batch):,} changes. Tick the box to confirm, then undo again."
+        )
     if change_count(batch) <= INLINE_UNDO_CHANGES:
         return undo_batch(actor=actor, batch=batch)
     batch.status = ImportBatch.Status.UNDO_QUEUED
@@ -594,8 +690,9 @@ def run_undo(batch: ImportBatch) -> ImportBatch:
         return undo_batch(actor=batch.undone_by or "system", batch=batch)
     except ImportRefused as exc:
         return _still_applied(batch, str(exc))
-    except Exception as exc:
-        _still_applied(batch, f"The undo stopped with an error ({type(exc).__name__}); nothing was changed.")
+    except Exception:
+        logger.exception("undo of import batch %s failed", batch.pk)
+        _still_applied(batch, "The undo stopped with an unexpected error; nothing was changed. Try again later.")
         raise
     finally:
         WriteProgress.clear_for(batch)
@@ -623,7 +720,7 @@ def undo_batch(*, actor: Any, batch: ImportBatch) -> ImportBatch:
     )
     _refuse_if_later_batches(batch, changes)
     progress = WriteProgress(batch, len(changes), batch.phase) if locked.status == ImportBatch.Status.UNDOING else None
-    if batch.kind == ImportKind.ROSTER:
+    if batch.kind != ImportKind.TRAINING:
         _undo_roster(batch, plan, progress)
     else:
         _undo_training(batch, plan, progress)
@@ -645,13 +742,15 @@ def undo_batch(*, actor: Any, batch: ImportBatch) -> ImportBatch:
 
 
 def _refuse_if_later_batches(batch: ImportBatch, changes: list[ImportChange]) -> None:
-    if batch.kind == ImportKind.ROSTER:
+    if batch.kind != ImportKind.TRAINING:
         touched = {"changes__person_id__in": {c.person_id for c in changes if c.person_id}}
+        kinds = [ImportKind.ROSTER, ImportKind.UPDATE]
     else:
         touched = {"changes__record_id__in": {c.record_id for c in changes if c.record_id}}
+        kinds = [ImportKind.TRAINING]
     later = (
         ImportBatch.objects.filter(
-            agency=batch.agency, kind=batch.kind, status=ImportBatch.Status.APPLIED, applied_at__gt=batch.applied_at
+            agency=batch.agency, kind__in=kinds, status=ImportBatch.Status.APPLIED, applied_at__gt=batch.applied_at
         )
         .filter(changes__applied=True, **touched)
         .order_by("applied_at")
@@ -762,15 +861,73 @@ def mark_stale(batch: ImportBatch) -> ImportBatch:
     beat = _last_sign_of_life(batch)
     if beat and timezone.now() - beat < STALE_AFTER:
         return batch
+    return _interrupted(batch)
+
+
+def _interrupted(batch: ImportBatch) -> ImportBatch:
     if batch.status == ImportBatch.Status.UNDOING:
         return _still_applied(
             batch, "The undo stopped before it finished (the worker was interrupted). Nothing was changed; undo again."
         )
-    return _fail(
-        batch,
-        "The import stopped before it finished (the worker was interrupted). Nothing was changed; "
-        "preview and apply the file again.",
-    )
+    if batch.status == ImportBatch.Status.APPLYING:
+        return _fail(
+            batch,
+            "The import stopped before it finished (the worker was interrupted). Nothing was changed; "
+            "preview and apply the file again.",
+        )
+    return _fail(batch, "Reading the file stopped (the worker was interrupted). Upload the file again.")
+
+
+def worker_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def claim(batch: ImportBatch) -> None:
+    """Note which worker process runs the batch, so a restarted worker can tell a dead run from a live one."""
+    batch.worker = worker_id()
+    ImportBatch.objects.filter(pk=batch.pk).update(worker=batch.worker)
+
+
+def _dead(worker: str) -> bool:
+    """True only when the worker process ran on this machine and no longer exists."""
+    host, _, pid = worker.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+def recover_interrupted() -> int:
+    """Run when a worker starts: imports a killed worker left running are marked failed (nothing was written,
+    their transaction died with the process), and their task rows marked failed rather than left running."""
+    from django_scopes import scopes_disabled
+    from django_tasks_db.models import DBTaskResult
+
+    running = (ImportBatch.Status.PREVIEWING, ImportBatch.Status.APPLYING, ImportBatch.Status.UNDOING)
+    found = 0
+    with scopes_disabled():
+        for batch in ImportBatch.objects.filter(status__in=running).exclude(worker="").select_related("agency"):
+            if not _dead(batch.worker):
+                continue
+            with scope(agency=batch.agency):
+                _interrupted(batch)
+                WriteProgress.clear_for(batch)
+            if batch.task_id:
+                DBTaskResult.objects.filter(id=batch.task_id, status="RUNNING").update(
+                    status="FAILED",
+                    finished_at=timezone.now(),
+                    exception_class_path="onemind.imports.WorkerInterrupted",
+                    traceback="The worker process ended while running this task.",
+                )
+            found += 1
+    if found:
+        logger.warning("marked %s interrupted import batches as failed", found)
+    return found
 
 
 def _last_sign_of_life(batch: ImportBatch) -> dt.datetime | None:

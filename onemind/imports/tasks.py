@@ -11,7 +11,16 @@ from onemind.imports.models import ImportBatch
 
 def _batch(batch_id: int) -> ImportBatch:
     with scopes_disabled():
-        return ImportBatch.objects.select_related("agency", "applied_by").get(pk=batch_id)
+        batch = ImportBatch.objects.select_related("agency", "applied_by").get(pk=batch_id)
+        services.claim(batch)
+        return batch
+
+
+@task()
+def read_import(batch_id: int) -> None:
+    batch = _batch(batch_id)
+    with scope(agency=batch.agency):
+        services.read_header(batch)
 
 
 @task()

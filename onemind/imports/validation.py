@@ -80,29 +80,71 @@ def boolean(value: str) -> tuple[bool | None, str]:
     return None, "is not one of yes/no, Y/N, true/false, 1/0, sworn/civilian."
 
 
-def date(value: str, *, allow_future: bool, today: dt.date) -> tuple[dt.date | None, str]:
+# Excel stores a date as days since 1899-12-30; serials in this range are 1950 … 2119.
+_SERIAL = re.compile(r"^\d{5}(\.0+)?$")
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+_PARTS = (
+    (re.compile(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[ T].*)?$"), ("year", "month", "day")),
+    (re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})(?: .*)?$"), ("month", "day", "year")),
+)
+
+
+def _impossible(raw: str) -> str:
+    """Why a date-shaped value is no date ("month 13"), or "" when it is not date-shaped at all."""
+    for pattern, names in _PARTS:
+        match = pattern.match(raw)
+        if not match:
+            continue
+        parts = dict(zip(names, (int(g) for g in match.groups()), strict=True))
+        if not 1 <= parts["month"] <= 12:
+            return f"has month {parts['month']}; a month is 1 to 12 (use YYYY-MM-DD or MM/DD/YYYY)."
+        try:
+            dt.date(parts["year"], parts["month"], parts["day"])
+        except ValueError:
+            return f"has day {parts['day']}, which month {parts['month']} of {parts['year']} does not have."
+    return ""
+
+
+def parse_date(value: str) -> tuple[dt.date | None, str]:
+    """The calendar date a cell holds (ISO, US, written month, or an Excel serial number), or why it is none."""
     raw = value.strip()
-    parsed: dt.date | None = None
     if _ISO_DATE.match(raw):  # the common case, and a time after the date (16:00:00) is dropped
         try:
-            parsed = dt.date.fromisoformat(raw[:10])
+            return dt.date.fromisoformat(raw[:10]), ""
         except ValueError:
-            parsed = None
-    for fmt in () if parsed else _DATE_FORMATS:
+            pass
+    if _SERIAL.match(raw):
+        return _EXCEL_EPOCH + dt.timedelta(days=int(float(raw))), ""
+    for fmt in _DATE_FORMATS:
         try:
-            parsed = dt.datetime.strptime(raw, fmt).date()  # noqa: DTZ007 - a calendar date, no time zone
-            break
+            return dt.datetime.strptime(raw, fmt).date(), ""  # noqa: DTZ007 - a calendar date, no time zone
         except ValueError:
             continue
+    return None, _impossible(raw) or "is not a date (use YYYY-MM-DD or MM/DD/YYYY)."
+
+
+def date(value: str, *, allow_future: bool, today: dt.date, future_days: int = 0) -> tuple[dt.date | None, str]:
+    """A checked date; ``future_days`` allows that many days after today (a recruit's hire date)."""
+    parsed, reason = parse_date(value)
     if parsed is None:
-        return None, "is not a date (use YYYY-MM-DD or MM/DD/YYYY)."
+        return None, reason
     if parsed in SENTINEL_DATES:
         return None, f"{parsed:%Y-%m-%d} is a placeholder date, not a real one."
     if parsed < EARLIEST_DATE:
         return None, f"{parsed:%Y-%m-%d} is before {EARLIEST_DATE.year}: it looks like a placeholder date."
-    if not allow_future and parsed > today:
+    if not allow_future and parsed > today + dt.timedelta(days=future_days):
+        if future_days:
+            return None, f"{parsed:%Y-%m-%d} is more than {future_days} days in the future."
         return None, f"{parsed:%Y-%m-%d} is in the future."
     return parsed, ""
+
+
+_GUARDED = re.compile(r"^'[=+\-@\t\r]")
+
+
+def unguard(value: str) -> str:
+    """Undo the export's formula guard: "'=SUM(A1)" was written for "=SUM(A1)" (round trip changes nothing)."""
+    return value[1:] if _GUARDED.match(value) else value
 
 
 def status(value: str) -> tuple[str | None, str]:
@@ -121,12 +163,13 @@ def email(value: str) -> tuple[str, str]:
 
 
 def hours(value: str) -> tuple[Decimal | None, str]:
+    """A number of hours; whether it is plausible is the training record's own rule (validate_training_fields)."""
     try:
         number = Decimal(value.strip())
     except InvalidOperation:
         return None, "is not a number of hours."
-    if not number.is_finite() or number <= 0 or number >= 10000:
-        return None, "is not a plausible number of hours (more than 0, less than 10,000)."
+    if not number.is_finite():
+        return None, "is not a number of hours."
     return number.quantize(Decimal("0.1")), ""
 
 

@@ -22,13 +22,14 @@ from onemind.tenancy.access import AgencyRequest, agency_view
 
 _PERMS = {
     ImportKind.ROSTER: (roles.ROSTER_READ, roles.ROSTER_WRITE),
+    ImportKind.UPDATE: (roles.ROSTER_READ, roles.ROSTER_WRITE),
     ImportKind.TRAINING: (roles.TRAINING_READ, roles.TRAINING_WRITE),
 }
 
 
 def _batch(request: AgencyRequest, batch_id: uuid.UUID, *, write: bool) -> ImportBatch:
     batch: ImportBatch = get_object_or_404(ImportBatch.objects.filter(agency=request.access.agency), public_id=batch_id)
-    if not request.access.can(_PERMS[ImportKind(batch.kind)][1 if write else 0]):
+    if not request.access.can(_PERMS[ImportKind(batch.kind or ImportKind.ROSTER)][1 if write else 0]):
         raise PermissionDenied("Your role does not allow this import")
     return services.mark_stale(batch)
 
@@ -58,17 +59,21 @@ def index(request: AgencyRequest) -> HttpResponse:
 def upload(request: AgencyRequest) -> HttpResponse:
     agency = request.access.agency
     kinds = [k for k in ImportKind.values if request.access.can(_PERMS[ImportKind(k)][1])]
+    if not kinds:
+        raise PermissionDenied("Your role does not allow imports")
     form = UploadForm(request.POST or None, request.FILES or None, kinds=kinds, initial=request.GET.dict())
     if request.method == "POST" and form.is_valid():
         file = form.cleaned_data["file"]
         try:
+            # The file is only stored here: the worker reads it (parsing never runs in a web request).
             batch = services.create_batch(
                 actor=request.user,
                 agency=agency,
-                kind=form.cleaned_data["kind"],
+                kind=form.chosen_kind(),
                 name=file.name,
                 chunks=file.chunks(),
                 options=form.options(),
+                read_now=False,
             )
         except FileRejected as exc:
             form.add_error("file", str(exc))
@@ -82,8 +87,9 @@ def mapping(request: AgencyRequest, batch_id: uuid.UUID) -> HttpResponse:
     batch = _batch(request, batch_id, write=True)
     if batch.status not in (ImportBatch.Status.UPLOADED, ImportBatch.Status.PREVIEWED, ImportBatch.Status.FAILED):
         return _to_detail(batch)
-    table = selectors.safe_table(lambda: services.read_batch_table(batch))
-    form = MappingForm(request.POST or None, batch=batch, samples=selectors.first_values(table))
+    if not batch.headers:  # a file the worker refused: nothing to map
+        return _to_detail(batch)
+    form = MappingForm(request.POST or None, batch=batch)
     if request.method == "POST" and form.is_valid():
         try:
             services.save_mapping(actor=request.user, batch=batch, mapping=form.mapping(), options=form.options())
@@ -108,12 +114,15 @@ def detail(request: AgencyRequest, batch_id: uuid.UUID) -> HttpResponse:
         "show": show,
         "query_string": f"show={show}",
         "warnings": mapping_warnings(batch.kind, batch.mapping),
-        "can_write": request.access.can(_PERMS[ImportKind(batch.kind)][1]),
+        "can_write": request.access.can(_PERMS[ImportKind(batch.kind or ImportKind.ROSTER)][1]),
+        "applicable": services.change_count(batch),
+        "undo_needs_confirmation": services.change_count(batch) > services.UNDO_CONFIRM_CHANGES,
         "filters": [
             ("all", "Everything"),
             ("create", "New"),
             ("update", "Updates"),
             ("separation", "Separations"),
+            ("skipped", "Skipped"),
             ("error", "Errors"),
         ],
     }
@@ -154,7 +163,9 @@ def apply(request: AgencyRequest, batch_id: uuid.UUID) -> HttpResponse:
 def undo(request: AgencyRequest, batch_id: uuid.UUID) -> HttpResponse:
     batch = _batch(request, batch_id, write=True)
     try:
-        batch = services.request_undo(actor=request.user, batch=batch)
+        batch = services.request_undo(
+            actor=request.user, batch=batch, confirmed=request.POST.get("confirm_undo") == "on"
+        )
     except services.ImportRefused as exc:
         messages.error(request, str(exc))
     else:

@@ -15,6 +15,7 @@ class Category(models.TextChoices):
     REGISTRATIONS = "registrations", "Course registrations and session changes"
     AGREEMENTS = "agreements", "Partnership agreements ending"
     DIGEST = "digest", "Weekly digest"
+    ANNOUNCEMENTS = "announcements", "Campaign announcements"
 
 
 class Kind(models.TextChoices):
@@ -33,6 +34,7 @@ class Kind(models.TextChoices):
     SESSION_CHANGED = "session_changed", "Course session moved or rescheduled"
     AGREEMENT_ENDING = "agreement_ending", "Partnership agreement ends in 60 days"
     WEEKLY_DIGEST = "weekly_digest", "Weekly digest"
+    ANNOUNCEMENT = "announcement", "Campaign announcement"
 
 
 CATEGORY_OF: dict[str, str] = {
@@ -51,4 +53,5 @@ CATEGORY_OF: dict[str, str] = {
     Kind.SESSION_CHANGED: Category.REGISTRATIONS,
     Kind.AGREEMENT_ENDING: Category.AGREEMENTS,
     Kind.WEEKLY_DIGEST: Category.DIGEST,
+    Kind.ANNOUNCEMENT: Category.ANNOUNCEMENTS,
 }

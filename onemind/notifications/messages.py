@@ -229,7 +229,12 @@ def _digest(c: dict[str, Any]) -> Composed:
     )
 
 
+def _announcement(c: dict[str, Any]) -> Composed:
+    return Composed(c["title"], tuple(line for line in c["body"].splitlines() if line.strip()), _url("accounts:home"))
+
+
 COMPOSERS: dict[str, Callable[[dict[str, Any]], Composed]] = {
+    Kind.ANNOUNCEMENT: _announcement,
     Kind.MHFA_EXPIRING_90: _mhfa(90),
     Kind.MHFA_EXPIRING_30: _mhfa(30),
     Kind.MHFA_EXPIRED: _expired,

@@ -51,11 +51,21 @@ class RuleEdition(models.Model):
 
 
 class Pledge(models.Model):
-    """The signed One Mind pledge. Immutable once signed: a correction is a new pledge that supersedes it."""
+    """The signed One Mind pledge. Immutable once signed: a correction is a new pledge that supersedes it.
+
+    The agency corrects only the signatory's details; edition, committed months and pledge date change only by
+    campaign staff, with a reason the agency sees.
+    """
+
+    class Change(models.TextChoices):
+        SIGNED = "signed", "Signed by the agency"
+        SIGNATORY = "signatory", "Signatory's details corrected by the agency"
+        TERMS = "terms", "Terms changed by campaign staff"
 
     agency = models.ForeignKey("tenancy.Agency", on_delete=models.PROTECT, related_name="pledges")
     edition = models.ForeignKey(RuleEdition, on_delete=models.PROTECT, related_name="pledges")
-    committed_months = models.PositiveSmallIntegerField(validators=[MinValueValidator(12), MaxValueValidator(36)])
+    # Bounded by the edition's min_months and max_months (checked where a pledge is signed or changed).
+    committed_months = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)])
     pledged_on = models.DateField()
     sworn_count = models.PositiveIntegerField()
     nonsworn_count = models.PositiveIntegerField()
@@ -69,6 +79,7 @@ class Pledge(models.Model):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
     )
     correction_reason = models.TextField(blank=True, default="")
+    change = models.CharField(max_length=20, choices=Change.choices, default=Change.SIGNED)
     superseded_at = models.DateTimeField(null=True, blank=True)
 
     objects = ScopedManager(agency="agency")
@@ -79,10 +90,7 @@ class Pledge(models.Model):
             models.UniqueConstraint(
                 fields=["agency"], condition=models.Q(superseded_at__isnull=True), name="one_current_pledge"
             ),
-            models.CheckConstraint(
-                condition=models.Q(committed_months__gte=12) & models.Q(committed_months__lte=36),
-                name="pledge_months_12_to_36",
-            ),
+            models.CheckConstraint(condition=models.Q(committed_months__gte=1), name="pledge_months_positive"),
         ]
 
     def __str__(self) -> str:

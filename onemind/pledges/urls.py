@@ -9,4 +9,5 @@ urlpatterns = [
     path("sign/", views.sign, name="sign"),
     path("correct/", views.correct, name="correct"),
     path("pdf/", views.pdf, name="pdf"),
+    path("consent-preview/", views.consent_preview, name="consent_preview"),
 ]

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -10,10 +11,10 @@ from django.shortcuts import redirect, render
 from onemind.lib.client_address import client_address
 from onemind.lib.downloads import as_download
 from onemind.pledges.consent import consent_text_for
-from onemind.pledges.forms import CorrectionForm, PledgeForm
-from onemind.pledges.models import Pledge
+from onemind.pledges.forms import PledgeForm, SignatoryCorrectionForm
+from onemind.pledges.models import Pledge, RuleEdition
 from onemind.pledges.pdf import render_pledge_pdf
-from onemind.pledges.services import current_pledge, default_edition, pledge_agency
+from onemind.pledges.services import correct_signatory, current_pledge, default_edition, pledge_agency
 from onemind.tenancy import roles
 from onemind.tenancy.access import AgencyRequest, agency_view
 
@@ -22,7 +23,7 @@ def _client_ip(request: HttpRequest) -> str | None:
     return client_address(request) or None
 
 
-def _apply_errors(form: PledgeForm, exc: ValidationError) -> None:
+def _apply_errors(form: forms.Form, exc: ValidationError) -> None:
     for field, errs in getattr(exc, "message_dict", {"__all__": exc.messages}).items():
         target = "consent" if field == "consent" else field
         form.add_error(target if target in form.fields else None, errs)
@@ -53,7 +54,7 @@ def detail(request: AgencyRequest) -> HttpResponse:
 def sign(request: AgencyRequest) -> HttpResponse:
     agency = request.access.agency
     if current_pledge(agency) is not None:
-        messages.info(request, "This agency has already pledged. To change it, sign a correction.")
+        messages.info(request, "This agency has already pledged.")
         return redirect("pledges:detail", agency_slug=agency.slug)
     form = PledgeForm(request.POST or None, initial=_initial(agency))
     if request.method == "POST" and form.is_valid():
@@ -76,54 +77,48 @@ def sign(request: AgencyRequest) -> HttpResponse:
 
 @agency_view(roles.PLEDGE_WRITE)
 def correct(request: AgencyRequest) -> HttpResponse:
+    """The agency corrects a typo in the signatory's details; edition, months and date are campaign staff's."""
     agency = request.access.agency
     existing = current_pledge(agency)
     if existing is None:
         raise Http404("No pledge to correct")
-    initial = {
-        "edition": existing.edition,
-        "committed_months": existing.committed_months,
-        "pledged_on": existing.pledged_on,
-        "sworn_count": existing.sworn_count,
-        "nonsworn_count": existing.nonsworn_count,
-        "head_name": existing.head_name,
-        "head_title": existing.head_title,
-    }
-    form = CorrectionForm(request.POST or None, initial=initial)
+    form = SignatoryCorrectionForm(
+        request.POST or None, initial={"head_name": existing.head_name, "head_title": existing.head_title}
+    )
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
         try:
-            pledge_agency(
+            correct_signatory(
                 actor=request.user,
                 agency=agency,
-                consent_given=data.pop("consent"),
+                head_name=form.cleaned_data["head_name"],
+                head_title=form.cleaned_data["head_title"],
+                reason=form.cleaned_data["correction_reason"],
                 signer_ip=_client_ip(request),
-                supersedes=existing,
-                **data,
             )
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
-            messages.success(request, "The corrected pledge is signed; the original is kept in the history.")
+            messages.success(request, "The signatory's details are corrected; the original is kept in the history.")
             return redirect("pledges:detail", agency_slug=agency.slug)
-    return render(
-        request,
-        "pledges/sign.html",
-        {"agency": agency, "form": form, "correction": True, **_consent_preview(agency, form)},
-    )
+    return render(request, "pledges/correct.html", {"agency": agency, "form": form, "pledge": existing})
+
+
+@agency_view(roles.PLEDGE_WRITE)
+def consent_preview(request: AgencyRequest) -> HttpResponse:
+    """The pledge text for the edition and months being chosen (the sign form asks as they change)."""
+    form = PledgeForm(request.GET or None, initial=_initial(request.access.agency))
+    return render(request, "pledges/_consent.html", _consent_preview(request.access.agency, form))
 
 
 def _consent_preview(agency: Any, form: PledgeForm) -> dict[str, str]:
-    edition = form.cleaned_data.get("edition") if form.is_bound and hasattr(form, "cleaned_data") else None
-    edition = edition or form.initial.get("edition") or default_edition()
-    months = form.data.get("committed_months") or form.initial.get("committed_months") or 24
-    try:
-        months = int(months)
-    except (TypeError, ValueError):
-        months = 24
-    return {
-        "consent_preview": consent_text_for(agency_name=agency.name, months=months, partner_scope=edition.partner_scope)
-    }
+    edition = form.initial.get("edition") or default_edition()
+    raw_edition = form.data.get("edition") if form.is_bound else None
+    if raw_edition and str(raw_edition).isascii() and str(raw_edition).isdigit() and len(str(raw_edition)) < 10:
+        edition = RuleEdition.objects.filter(pk=int(raw_edition)).first() or edition
+    raw = form.data.get("committed_months") if form.is_bound else None
+    months = int(raw) if raw and str(raw).isascii() and str(raw).isdigit() and len(str(raw)) < 4 else None
+    months = months or form.initial.get("committed_months") or PledgeForm.base_fields["committed_months"].initial
+    return {"consent_preview": consent_text_for(agency_name=agency.name, months=months, edition=edition)}
 
 
 @agency_view(roles.AGENCY_READ)

@@ -17,6 +17,11 @@ class SubmitForm(forms.Form):
         help_text="Optional: anything the reviewer should know, or your answer to their comments.",
     )
     attachment = evidence_field("Supporting file (optional)")
+    acknowledge_unmet = forms.BooleanField(
+        label="Submit anyway: the reviewer should see something the records do not show (say what in the note).",
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "usa-checkbox__input"}),
+    )
 
 
 class CommentForm(forms.Form):
@@ -33,6 +38,22 @@ class ReviewForm(forms.Form):
         max_length=4000,
         widget=TEXTAREA,
         help_text="Required when returning: say what the agency needs to change.",
+    )
+    override_reason = forms.CharField(
+        label="Reason for verifying although the engine judges it not met",
+        required=False,
+        max_length=4000,
+        widget=TEXTAREA,
+        help_text="Required only when the engine's answer today is “not met”. Kept with the decision and shown to "
+        "the agency.",
+    )
+
+
+class RecognizeForm(forms.Form):
+    confirm = forms.BooleanField(
+        label="I checked the four verified strategies and the engine's answer today, and recognize this agency.",
+        error_messages={"required": "Tick the confirmation to recognize the agency."},
+        widget=forms.CheckboxInput(attrs={"class": "usa-checkbox__input"}),
     )
 
 

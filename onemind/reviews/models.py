@@ -53,6 +53,16 @@ class Submission(models.Model):
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     reviewed_at = models.DateTimeField(null=True, blank=True)
     verified_on = models.DateField(null=True, blank=True)
+    # The reviewer who has taken it; anyone may take it over, and the change is audited.
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    assigned_at = models.DateTimeField(null=True, blank=True)
+    # The engine's answer when the reviewer decided, and the reviewer's written reason for verifying a strategy the
+    # engine judged not met (kept, and shown to staff and to the agency).
+    engine_state_on_decision = models.CharField(max_length=20, blank=True, default="")
+    engine_explanation_on_decision = models.TextField(blank=True, default="")
+    override_reason = models.TextField(blank=True, default="")
 
     objects = ScopedManager(agency="agency")
 
@@ -101,6 +111,10 @@ class Recognition(models.Model):
     )
     # Shown to the agency's members, never on the public page.
     revoke_reason = models.TextField(blank=True, default="")
+    # The second staff member who confirmed, when the campaign asks for two (settings.RECOGNITION_SECOND_APPROVER).
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = ScopedManager(agency="agency")
@@ -116,6 +130,27 @@ class Recognition(models.Model):
 
     def __str__(self) -> str:
         return f"Recognition of {self.agency} on {self.recognized_on}"
+
+
+class RecognitionProposal(models.Model):
+    """A staff member's proposal to recognize an agency, waiting for a second staff member's confirmation."""
+
+    agency = models.ForeignKey("tenancy.Agency", on_delete=models.CASCADE, related_name="+")
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    proposed_at = models.DateTimeField(default=timezone.now)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ScopedManager(agency="agency")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency"], condition=models.Q(closed_at__isnull=True), name="recognition_one_open_proposal"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Recognition of {self.agency_id} proposed by {self.proposed_by_id}"
 
 
 class Reattestation(models.Model):

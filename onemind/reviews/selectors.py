@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
@@ -46,11 +46,27 @@ def verification_state(agency_ids: list[int]) -> dict[int, VerificationState]:
     return state
 
 
-def review_queue(*, state: str = "", strategy: str = "", older_than_days: str = "") -> QuerySet[Submission]:
+def review_queue(
+    *,
+    state: str = "",
+    strategy: str = "",
+    older_than_days: str = "",
+    us_state: str = "",
+    assigned: str = "",
+    user: Any = None,
+) -> QuerySet[Submission]:
+    """Submissions, oldest first. ``state`` is the submission's state; ``us_state`` the agency's US state;
+    ``assigned`` is "mine", "unassigned" or anything else for all."""
     with scopes_disabled():
-        queryset = Submission.objects.select_related("agency").order_by("submitted_at")
+        queryset = Submission.objects.select_related("agency", "assigned_to").order_by("submitted_at", "pk")
     if state in Submission.State.values:
         queryset = queryset.filter(state=state)
+    if len(us_state) == 2 and us_state.isascii() and us_state.isalpha():
+        queryset = queryset.filter(agency__state=us_state.upper())
+    if assigned == "mine" and user is not None:
+        queryset = queryset.filter(assigned_to=user)
+    elif assigned == "unassigned":
+        queryset = queryset.filter(assigned_to__isnull=True)
     number = int_or_none(strategy, maximum=max(STRATEGIES))
     if number in STRATEGIES:
         queryset = queryset.filter(strategy=number)
@@ -58,6 +74,33 @@ def review_queue(*, state: str = "", strategy: str = "", older_than_days: str = 
     if days is not None:
         queryset = queryset.filter(submitted_at__lte=timezone.now() - dt.timedelta(days=days))
     return queryset
+
+
+def next_submission(*, user: Any, after: Submission | None = None) -> Submission | None:
+    """The next submission for ``user`` to review: awaiting review, not taken by someone else, oldest first,
+    after ``after`` in that order (wrapping to the start)."""
+    with scopes_disabled():
+        waiting = (
+            Submission.objects.filter(state=Submission.State.SUBMITTED)
+            .filter(Q(assigned_to__isnull=True) | Q(assigned_to=user))
+            .order_by("submitted_at", "pk")
+        )
+        if after is not None:
+            later = waiting.filter(
+                Q(submitted_at__gt=after.submitted_at) | Q(submitted_at=after.submitted_at, pk__gt=after.pk)
+            ).first()
+            if later is not None:
+                return later
+            waiting = waiting.exclude(pk=after.pk)
+        return waiting.first()
+
+
+def evidence_files(submission: Submission) -> list[tuple[int, str, str]]:
+    """(index, label, stored name) of every file a reviewer can preview, in the order of the evidence list."""
+    files = [(i, item.get("label", ""), item.get("file", "")) for i, item in enumerate(submission.evidence)]
+    if submission.attachment:
+        files.append((len(submission.evidence), "Supporting file uploaded with the submission", submission.attachment))
+    return [f for f in files if f[2]]
 
 
 def evidence_problems(submission: Submission) -> list[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -19,7 +20,14 @@ from onemind.lib.uploads import delete_private_upload
 from onemind.partnerships.models import Partnership
 from onemind.policies.models import PolicyVersion
 from onemind.reviews import figures as frozen
-from onemind.reviews.models import STRATEGIES, Reattestation, Recognition, Submission, SubmissionComment
+from onemind.reviews.models import (
+    STRATEGIES,
+    Reattestation,
+    Recognition,
+    RecognitionProposal,
+    Submission,
+    SubmissionComment,
+)
 from onemind.reviews.selectors import active_recognition, evidence_problems, verification_state
 from onemind.tenancy.changes import agency_changed
 from onemind.tenancy.models import Agency
@@ -68,12 +76,20 @@ def _agency_spoke_since(submission: Submission) -> bool:
 
 @transaction.atomic
 def submit_strategy(
-    *, actor: User, agency: Agency, strategy: int, note: str = "", attachment: str = "", on: dt.date | None = None
+    *,
+    actor: User,
+    agency: Agency,
+    strategy: int,
+    note: str = "",
+    attachment: str = "",
+    on: dt.date | None = None,
+    acknowledge_unmet: bool = False,
 ) -> Submission:
     """Freeze the engine's figures and the evidence list for one strategy and put it in the review queue.
 
-    A returned submission sent back with nothing changed (same figures, evidence and file, no answer to the
-    reviewer) is refused: the reviewer would only return it again.
+    A strategy the engine judges not met is submitted only with ``acknowledge_unmet`` (the agency was shown the
+    engine's reason first). A returned submission sent back with nothing changed (same figures, evidence and
+    file, no answer to the reviewer) is refused: the reviewer would only return it again.
     """
     if strategy not in STRATEGIES:
         raise ValidationError("There are four strategies, numbered 1 to 4.")
@@ -84,6 +100,11 @@ def submit_strategy(
     if existing is not None and existing.state == Submission.State.VERIFIED:
         raise ValidationError("This strategy is already verified.")
     figures = frozen.strategy_figures(frozen.agency_result(agency, on), strategy)
+    if figures["state"] == str(State.UNMET) and not acknowledge_unmet:
+        raise ValidationError(
+            f"The records show strategy {strategy} not met: {figures['explanation']} Submit anyway only if the "
+            "reviewer should see something the records do not (say what in the note)."
+        )
     evidence = collect_evidence(agency, strategy, on)
     if existing is not None:
         attachment = attachment or existing.attachment
@@ -157,9 +178,20 @@ def return_submission(*, actor: User, submission: Submission, comment: str) -> S
 
 
 @transaction.atomic
-def verify_submission(*, actor: User, submission: Submission, comment: str = "") -> Submission:
+def verify_submission(
+    *, actor: User, submission: Submission, comment: str = "", override_reason: str = ""
+) -> Submission:
+    """Verify, with the engine's answer today recorded beside the decision. A strategy the engine judges not met
+    is verified only with a written ``override_reason``, which is kept and shown to staff and the agency."""
     if submission.state != Submission.State.SUBMITTED:
         raise ValidationError("Only a submission awaiting review can be verified.")
+    judged = current_judgement(submission)
+    override_reason = override_reason.strip()
+    if judged["state"] == str(State.UNMET) and not override_reason:
+        raise ValidationError(
+            f"The engine judges strategy {submission.strategy} not met today: {judged['explanation']} "
+            "To verify it anyway, write the reason for overriding the engine."
+        )
     problems = evidence_problems(submission)
     if problems:
         raise ValidationError(
@@ -171,24 +203,81 @@ def verify_submission(*, actor: User, submission: Submission, comment: str = "")
     submission.state = Submission.State.VERIFIED
     submission.reviewed_by, submission.reviewed_at = actor, timezone.now()
     submission.verified_on = timezone.localdate()
+    submission.engine_state_on_decision = judged["state"]
+    submission.engine_explanation_on_decision = judged["explanation"]
+    submission.override_reason = override_reason if judged["state"] == str(State.UNMET) else ""
     submission.save()
     if comment.strip():
         add_comment(actor=actor, submission=submission, body=comment, from_staff=True)
-    log_change(actor=actor, action="reviews.strategy_verified", obj=submission, before=before, agency=submission.agency)
+    log_change(
+        actor=actor,
+        action="reviews.strategy_verified_over_engine" if submission.override_reason else "reviews.strategy_verified",
+        obj=submission,
+        before=before,
+        agency=submission.agency,
+        reason=submission.override_reason,
+    )
     submission_reviewed.send(sender=Submission, submission=submission)
     agency_changed(submission.agency_id)
     return submission
 
 
+def current_judgement(submission: Submission, on: dt.date | None = None) -> dict[str, Any]:
+    """The engine's answer for the submission's strategy today (numbers only for strategies 3-4)."""
+    result = frozen.agency_result(submission.agency, on or timezone.localdate())
+    return frozen.strategy_figures(result, submission.strategy)
+
+
 @transaction.atomic
-def recognize_agency(*, actor: User, agency: Agency, on: dt.date | None = None) -> Recognition:
-    on = on or timezone.localdate()
+def assign_submission(*, actor: User, submission: Submission, to: User | None) -> Submission:
+    """Give the submission to a reviewer (``to`` campaign staff) or back to the pool (``to`` None)."""
+    if to is not None and not to.is_campaign_staff:
+        raise ValidationError("Only campaign staff review submissions.")
+    if submission.state != Submission.State.SUBMITTED:
+        raise ValidationError("Only a submission awaiting review is assigned.")
+    before = snapshot(submission)
+    submission.assigned_to, submission.assigned_at = to, (timezone.now() if to else None)
+    submission.save(update_fields=["assigned_to", "assigned_at"])
+    log_change(
+        actor=actor, action="reviews.submission_assigned", obj=submission, before=before, agency=submission.agency
+    )
+    return submission
+
+
+@transaction.atomic
+def recognize_or_propose(*, actor: User, agency: Agency) -> Recognition | RecognitionProposal:
+    """Recognize, or, when the campaign asks for two approvers, propose (first staff member) and confirm (a
+    different one). Returns the recognition, or the open proposal while it waits."""
+    if not settings.RECOGNITION_SECOND_APPROVER:
+        return recognize_agency(actor=actor, agency=agency)
+    _ensure_recognizable(agency)
+    proposal = RecognitionProposal.objects.select_for_update().filter(agency=agency, closed_at__isnull=True).first()
+    if proposal is None:
+        proposal = RecognitionProposal.objects.create(agency=agency, proposed_by=actor)
+        log_action(actor=actor, action="reviews.recognition_proposed", obj=proposal, agency=agency)
+        return proposal
+    if proposal.proposed_by_id == actor.pk:
+        raise ValidationError("You proposed this recognition: a second, different staff member must confirm it.")
+    proposal.closed_at = timezone.now()
+    proposal.save(update_fields=["closed_at"])
+    return recognize_agency(actor=proposal.proposed_by, agency=agency, confirmed_by=actor)
+
+
+def _ensure_recognizable(agency: Agency) -> None:
     verified, completed_on, _recognized_on = verification_state([agency.pk])[agency.pk]
     if completed_on is None:
         missing = ", ".join(str(n) for n in STRATEGIES if n not in verified)
         raise ValidationError(f"All four strategies must be verified first; not yet verified: {missing}.")
     if active_recognition(agency) is not None:
         raise ValidationError("This agency is already recognized.")
+
+
+@transaction.atomic
+def recognize_agency(
+    *, actor: User, agency: Agency, on: dt.date | None = None, confirmed_by: User | None = None
+) -> Recognition:
+    on = on or timezone.localdate()
+    _ensure_recognizable(agency)
     dates = dict(
         Submission.objects.filter(agency=agency, state=Submission.State.VERIFIED).values_list("strategy", "verified_on")
     )
@@ -196,6 +285,7 @@ def recognize_agency(*, actor: User, agency: Agency, on: dt.date | None = None) 
         agency=agency,
         recognized_on=on,
         recognized_by=actor,
+        confirmed_by=confirmed_by,
         reattest_due_on=add_months(on, REATTEST_MONTHS),
         verified={str(k): v.isoformat() for k, v in dates.items() if v is not None},
     )

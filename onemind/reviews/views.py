@@ -6,9 +6,11 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from onemind.lib.downloads import as_download
+from onemind.reviews import figures as frozen
 from onemind.reviews import selectors, services
 from onemind.reviews.evidence import attachment, store_form_upload
 from onemind.reviews.forms import CommentForm, ReattestForm, SubmitForm
@@ -47,6 +49,7 @@ def detail(request: AgencyRequest, strategy: int) -> HttpResponse:
         raise Http404("No such strategy")
     agency = request.access.agency
     submission = Submission.objects.filter(agency=agency, strategy=strategy).first()
+    today = frozen.strategy_figures(frozen.agency_result(agency, timezone.localdate()), strategy)
     return render(
         request,
         "reviews/detail.html",
@@ -57,6 +60,7 @@ def detail(request: AgencyRequest, strategy: int) -> HttpResponse:
             "submission": submission,
             "comments": submission.comments.select_related("author") if submission else [],
             "submit_form": SubmitForm(),
+            "today": today,
             "comment_form": CommentForm(),
         },
     )
@@ -80,6 +84,7 @@ def submit(request: AgencyRequest, strategy: int) -> HttpResponse:
             strategy=strategy,
             note=form.cleaned_data["note"],
             attachment=stored or "",
+            acknowledge_unmet=form.cleaned_data["acknowledge_unmet"],
         )
     except ValidationError as exc:
         services.discard_attachment(stored or "")

@@ -49,13 +49,37 @@ TRANSFER_FIELDS = ("unit", "shift", "district")
 DESIGNATION_FIELDS = ("designated_mhfa", "designated_cit")
 
 
-def _check_date(errors: dict[str, str], field: str, value: Any, label: str, *, allow_future: bool) -> None:
+# A recruit in the academy is on the roster before the hire date; they count only from that day.
+MAX_FUTURE_HIRE_DAYS = 366
+
+
+def _check_date(errors: dict[str, str], field: str, value: Any, label: str, *, future_days: int | None) -> None:
+    """`future_days` None: any future date is fine; else at most that many days after today."""
     if not isinstance(value, dt.date):
         return
     if value < EARLIEST_DATE:
         errors[field] = f"{label} {value:%Y-%m-%d} is before 1950: it looks like a placeholder date, not a real one."
-    elif not allow_future and value > timezone.localdate():
-        errors[field] = f"{label} {value:%Y-%m-%d} is in the future."
+    elif future_days is not None and value > timezone.localdate() + dt.timedelta(days=future_days):
+        ahead = f"more than {future_days} days " if future_days else ""
+        errors[field] = f"{label} {value:%Y-%m-%d} is {ahead}in the future."
+
+
+def check_person_rules(values: Mapping[str, Any]) -> dict[str, str]:
+    """The rules between a person's typed values (dates, status), as {field: message}; pure and fast.
+
+    `validate_person_fields` runs them after the field checks; the importer runs them on every row it would write.
+    """
+    errors: dict[str, str] = {}
+    hire, separation, status = values.get("hire_date"), values.get("separation_date"), values.get("status")
+    _check_date(errors, "hire_date", hire, "Hire date", future_days=MAX_FUTURE_HIRE_DAYS)
+    _check_date(errors, "separation_date", separation, "Separation date", future_days=None)
+    if hire and separation and separation < hire:
+        errors["separation_date"] = f"Separation date {separation:%Y-%m-%d} is before the hire date {hire:%Y-%m-%d}."
+    if status == PersonStatus.SEPARATED and not separation:
+        errors.setdefault("separation_date", "A separated person needs a separation date.")
+    if separation and status != PersonStatus.SEPARATED:
+        errors.setdefault("status", "A person with a separation date must have the status “Separated”.")
+    return errors
 
 
 def validate_person_fields(
@@ -77,16 +101,8 @@ def validate_person_fields(
             errors[field] = " ".join(
                 f"{label} is required." if "cannot be blank" in m else f"{label}: {m}" for m in messages
             )
-    _check_date(errors, "hire_date", person.hire_date, "Hire date", allow_future=False)
-    _check_date(errors, "separation_date", person.separation_date, "Separation date", allow_future=True)
-    if person.hire_date and person.separation_date and person.separation_date < person.hire_date:
-        errors["separation_date"] = (
-            f"Separation date {person.separation_date:%Y-%m-%d} is before the hire date {person.hire_date:%Y-%m-%d}."
-        )
-    if person.status == PersonStatus.SEPARATED and not person.separation_date:
-        errors.setdefault("separation_date", "A separated person needs a separation date.")
-    if person.separation_date and person.status != PersonStatus.SEPARATED:
-        errors.setdefault("status", "A person with a separation date must have the status “Separated”.")
+    for field, message in check_person_rules(_field_values(person)).items():
+        errors.setdefault(field, message)
     if check_unique and person.employee_number:
         clash = Person.objects.filter(agency=agency, employee_number=person.employee_number)
         if instance is not None:
@@ -239,7 +255,7 @@ def rehire_person(*, actor: Any, person: Person, on: dt.date) -> Person:
 
 def _validate_exemption(start: dt.date, end: dt.date) -> None:
     errors: dict[str, str] = {}
-    _check_date(errors, "start", start, "Start date", allow_future=True)
+    _check_date(errors, "start", start, "Start date", future_days=None)
     if end < start:
         errors["end"] = f"The end date {end:%Y-%m-%d} is before the start date {start:%Y-%m-%d}."
     _raise_if(errors)

@@ -36,6 +36,10 @@ class Agency(models.Model):
     contact_name = models.CharField("point of contact", max_length=150, blank=True, default="")
     contact_email = models.EmailField(blank=True, default="")
     contact_phone = models.CharField(max_length=40, blank=True, default="")
+    website = models.URLField(blank=True, default="")
+    # The agency's own e-mail domain as campaign staff confirmed it: a claimant whose verified address is on it is
+    # approved without waiting for staff (tenancy.claims).
+    verified_email_domain = models.CharField(max_length=253, blank=True, default="")
     public_profile = models.BooleanField(
         default=False, help_text="Show a public page with this agency's progress on the pledged list."
     )
@@ -127,6 +131,47 @@ class AccessRequest(models.Model):
 
     def __str__(self) -> str:
         return f"Access request to {self.agency} ({self.get_status_display()})"
+
+
+class AgencyClaim(models.Model):
+    """Someone asks to administer an agency: a first claim, or a dispute of the administration it has.
+
+    Nothing is granted while it is pending; campaign staff decide (or an automatic check on the agency's verified
+    e-mail domain approves a first claim), and approving a dispute transfers the administration.
+    """
+
+    class Kind(models.TextChoices):
+        CLAIM = "claim", "Claim to administer"
+        DISPUTE = "dispute", "Dispute of the current administration"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending review"
+        APPROVED = "approved", "Approved"
+        DECLINED = "declined", "Declined"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="claims")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="agency_claims")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.CLAIM)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    job_title = models.CharField("your title", max_length=100)
+    phone = models.CharField("work phone", max_length=40, blank=True, default="")
+    head_name = models.CharField("agency head's name", max_length=150, blank=True, default="")
+    statement = models.TextField(blank=True, default="")
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    # Null with a decided claim: the automatic domain check approved it (decision_reason says so).
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decision_reason = models.TextField(blank=True, default="")
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} of {self.agency} ({self.get_status_display()})"
 
 
 class AgencyVersion(models.Model):

@@ -6,13 +6,19 @@ from django_scopes import scopes_disabled
 
 from onemind.accounts.models import User
 from onemind.audit.models import AuditEntry
-from onemind.tenancy.models import AccessRequest, Agency, Membership
+from onemind.tenancy.models import AccessRequest, Agency, AgencyClaim, Membership
 from onemind.tenancy.roles import Role
-from tests.conftest import PASSWORD, Cast, make_agency
+from tests.conftest import PASSWORD, Cast, make_agency, make_user
 
 pytestmark = pytest.mark.django_db
 
-ACCOUNT = {"full_name": "Dana Designee", "email": "dana@example.org", "password": PASSWORD}
+ACCOUNT = {
+    "full_name": "Dana Designee",
+    "email": "dana@example.org",
+    "password": PASSWORD,
+    "job_title": "Deputy Chief",
+    "head_name": "Pat Chief",
+}
 
 
 def test_directory_search_finds_an_agency_by_name_ori_and_state(client) -> None:
@@ -25,14 +31,15 @@ def test_directory_search_finds_an_agency_by_name_ori_and_state(client) -> None:
     assert b"WY0130100" in by_state and b"UT0180900" not in by_state
 
 
-def test_the_first_person_to_sign_up_an_agency_becomes_its_administrator(client) -> None:
+def test_the_first_person_to_sign_up_an_agency_files_a_claim_and_gets_nothing_yet(client) -> None:
     agency = make_agency("Riverton Police Department", "WY", "WY0130100")
     response = client.post(reverse("accounts:signup_for_agency", args=[agency.slug]), ACCOUNT)
     assert response.status_code == 302
-    assert response["Location"] == reverse("pledges:sign", args=[agency.slug])
+    assert response["Location"] == reverse("accounts:home")
     user = User.objects.get(email="dana@example.org")
-    assert Membership.objects.get(user=user, agency=agency).role == Role.AGENCY_ADMIN
-    assert AuditEntry.objects.filter(action="membership.created", agency=agency).exists()
+    assert not Membership.objects.filter(user=user, agency=agency).exists()
+    assert AgencyClaim.objects.get(user=user, agency=agency).status == AgencyClaim.Status.PENDING
+    assert AuditEntry.objects.filter(action="agency.claim_filed", agency=agency).exists()
 
 
 def test_a_second_sign_up_for_a_managed_agency_is_told_to_request_access(cast: Cast, client) -> None:
@@ -45,7 +52,7 @@ def test_a_second_sign_up_for_a_managed_agency_is_told_to_request_access(cast: C
 
 
 def test_a_signed_in_user_can_request_access_and_the_administrator_approves(cast: Cast) -> None:
-    newcomer = User.objects.create_user(email="new@example.org", password=PASSWORD, full_name="New Person")
+    newcomer = make_user("new@example.org", "New Person")
     client = cast.client_for("anonymous")
     client.force_login(newcomer)
     client.post(reverse("accounts:request_access", args=[cast.agency.slug]), {"message": "I run training"})

@@ -75,6 +75,11 @@ def test_the_full_verification_loop(page: Any, live_server: Any, screenshot: Any
         assert "verified" in page.locator("main").inner_text()
     page.goto(f"{live_server.url}/campaign/agencies/{cast.agency.slug}/")
     assert_accessible(page)
+    page.get_by_role("link", name="Recognize Springfield Police Department…").click()
+    # A confirmation page: each strategy's verification beside the engine's answer today.
+    assert "Engine today" in page.locator("main").inner_text()
+    assert_accessible(page)
+    page.locator("label.usa-checkbox__label", has_text="I checked the four verified strategies").click()
     page.get_by_role("button", name="Recognize Springfield Police Department").click()
     assert "is recognized" in page.locator("main").inner_text()
     assert_accessible(page)

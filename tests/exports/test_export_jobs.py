@@ -69,7 +69,9 @@ def test_the_worker_writes_the_file_and_only_the_requester_downloads_it(figures:
     assert "'@SUM(A1:A9) Springfield" in names  # formula neutralized
     from django.contrib.auth import get_user_model
 
-    other_staff = get_user_model().objects.create_user(email="s2@example.org", password=None, is_campaign_staff=True)
+    other_staff = get_user_model().objects.create_user(
+        email="s2@example.org", password=None, is_campaign_staff=True, email_verified_at=timezone.now()
+    )
     other = figures.client_for("anonymous")
     other.force_login(other_staff)
     for name in ("exports:detail", "exports:progress", "exports:download"):

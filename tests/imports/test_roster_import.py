@@ -53,9 +53,7 @@ def test_it_suggests_columns_from_headers_and_synonyms() -> None:
 def test_a_column_mapped_twice_is_an_error(cast: Cast) -> None:
     assert "chosen for two columns" in mapping_errors("roster", {"Star": "badge_number", "Badge": "badge_number"})[0]
     batch = upload(cast.agency, cast.coordinator, csv_bytes([["Star", "Badge", "last"], ["1", "2", "A"]]))
-    form = MappingForm(
-        {"col_0": "badge_number", "col_1": "badge_number", "col_2": "last_name"}, batch=batch, samples={}
-    )
+    form = MappingForm({"col_0": "badge_number", "col_1": "badge_number", "col_2": "last_name"}, batch=batch)
     assert not form.is_valid()
     assert "chosen for two columns" in str(form.non_field_errors())
 
@@ -64,7 +62,7 @@ def test_it_previews_creates_then_applies_and_the_same_file_twice_changes_nothin
     data = csv_bytes([ROSTER_HEADER, *roster_rows(5)])
     batch = upload(cast.agency, cast.coordinator, data)
     assert batch.status == "previewed"
-    assert batch.counts == {"create": 5, "update": 0, "unchanged": 0, "separation": 0, "error": 0}
+    assert batch.counts == {"create": 5, "update": 0, "unchanged": 0, "separation": 0, "skipped": 0, "error": 0}
     assert people(cast) == []  # a preview writes nothing
     apply(batch, cast.coordinator)
     assert [p.employee_number for p in people(cast)] == [f"E{n:05d}" for n in range(1, 6)]
@@ -99,16 +97,20 @@ def test_duplicate_employee_numbers_in_one_file_are_errors_naming_the_first_row(
     assert reasons(batch) == {4: "Employee number E00001 already appears on row 2."}
 
 
-def test_a_badge_number_reused_without_employee_numbers_is_an_error_on_every_row(cast: Cast) -> None:
-    data = csv_bytes([["badge", "last_name", "sworn"], ["7", "Ames", "Y"], ["8", "Bell", "Y"], ["7", "Cruz", "Y"]])
-    batch = upload(cast.agency, cast.coordinator, data)
-    found = reasons(batch)
-    assert set(found) == {2, 4}
-    assert "Badge number 7 appears on rows 2, 4; cannot tell people apart" in found[2]
+def test_a_badge_shared_by_two_names_or_by_a_sworn_and_a_civilian_is_two_people(cast: Cast) -> None:
+    header = ["badge", "last_name", "first_name", "sworn"]
+    rows = [["7", "Ames", "Jo", "Y"], ["8", "Bell", "Al", "Y"], ["7", "Cruz", "Lu", "Y"], ["8", "Bell", "Al", "N"]]
+    batch = upload(cast.agency, cast.coordinator, csv_bytes([header, *rows, ["7", "AMES", "JO", "Y"]]))
+    assert batch.counts["create"] == 4
+    assert reasons(batch) == {6: "Same person as row 2."}
+    apply(batch, cast.coordinator, skip_errors=True)
+    again = upload(cast.agency, cast.coordinator, csv_bytes([header, *rows]))
+    assert again.counts["unchanged"] == 4
+    assert {c.matched_by for c in changes(again, "unchanged")} <= {"badge number"}
 
 
 def test_future_and_placeholder_dates_and_separation_before_hire_are_row_errors(cast: Cast) -> None:
-    future = (timezone.localdate() + dt.timedelta(days=30)).isoformat()
+    future = (timezone.localdate() + dt.timedelta(days=400)).isoformat()
     data = csv_bytes(
         [
             ["employee_number", "last_name", "sworn", "hire_date", "separation_date"],
@@ -120,7 +122,7 @@ def test_future_and_placeholder_dates_and_separation_before_hire_are_row_errors(
         ]
     )
     found = reasons(upload(cast.agency, cast.coordinator, data))
-    assert found[2] == f"Hire date {future} is in the future."
+    assert found[2] == f"Hire date {future} is more than 366 days in the future."
     assert found[3] == "Hire date 1900-01-01 is a placeholder date, not a real one."
     assert found[4] == "Separation date 2009-01-01 is before the hire date 2010-05-01."
     assert "looks like a placeholder date" in found[5]
@@ -169,9 +171,11 @@ def test_a_footer_row_and_empty_rows_get_their_own_messages(cast: Cast) -> None:
     data = csv_bytes(
         [["badge", "last_name", "first_name", "sworn"], ["1", "Ames", "Jo", "Y"], [], ["", "Source: a report", "", ""]]
     )
-    found = reasons(upload(cast.agency, cast.coordinator, data))
+    batch = upload(cast.agency, cast.coordinator, data)
+    skipped = {c.row_number: c.errors[0][2] for c in changes(batch, "skipped")}
+    assert skipped == {3: "The row is empty; it is skipped."} and batch.counts["skipped"] == 1
+    found = reasons(batch)
     assert found == {
-        3: "The row is empty; it is skipped.",
         4: "Only this cell is filled: it looks like a note or footer, not a row.",
     }
 
@@ -187,16 +191,35 @@ def test_apply_needs_confirmation_to_skip_error_rows_and_then_writes_only_the_ot
     assert [p.employee_number for p in people(cast)] == ["E00001", "E00003"]
 
 
-def test_apply_fails_and_writes_nothing_when_the_roster_changed_since_the_preview(cast: Cast) -> None:
+def test_apply_fails_and_writes_nothing_when_the_roster_changed_while_it_waited(cast: Cast) -> None:
     batch = upload(cast.agency, cast.coordinator, csv_bytes([ROSTER_HEADER, *roster_rows(3)]))
     with scope(agency=cast.agency):
+        services.request_apply(actor=cast.coordinator, batch=batch, skip_errors=False, separate_missing=False)
         Person.objects.create(agency=cast.agency, last_name="Lastname2", employee_number="E00002")
-    before = roster_snapshot(cast.agency)
-    with pytest.raises(services.ImportRefused, match="changed since the preview"):
-        apply(batch, cast.coordinator)
+        before = roster_snapshot(cast.agency)
+        batch.refresh_from_db()
+        with pytest.raises(services.ImportRefused, match="changed since the preview"):
+            services.apply_batch(batch)
     assert roster_snapshot(cast.agency) == before
     batch.refresh_from_db()
     assert batch.status == "failed" and "Preview the file again" in batch.message
+
+
+def test_a_preview_made_before_an_undo_is_checked_again_never_applied_as_nothing_to_apply(cast: Cast) -> None:
+    data = csv_bytes([ROSTER_HEADER, *roster_rows(4)])
+    first = apply(upload(cast.agency, cast.coordinator, data), cast.coordinator)
+    stale = upload(cast.agency, cast.coordinator, data, name="again.csv")
+    assert stale.counts["unchanged"] == 4 and not services.change_count(stale)
+    with scope(agency=cast.agency):
+        services.undo_batch(actor=cast.coordinator, batch=first)
+        with pytest.raises(services.ImportRefused, match="records changed since this preview"):
+            services.request_apply(
+                actor=cast.coordinator, batch=stale, skip_errors=False, separate_missing=False, enqueue=False
+            )
+    stale.refresh_from_db()
+    assert stale.status == "previewed" and stale.counts["create"] == 4  # checked again, now it would create
+    apply(stale, cast.coordinator)
+    assert len(people(cast)) == 4
 
 
 def test_a_crash_halfway_through_apply_leaves_the_roster_unchanged(cast: Cast, monkeypatch: Any) -> None:
@@ -244,7 +267,7 @@ def test_undo_restores_the_roster_exactly(cast: Cast) -> None:
     rows[0][7] = "2014-01-01"
     options = {"mark_missing": True, "separation_date": "2026-01-31"}
     batch = upload(cast.agency, cast.coordinator, csv_bytes([ROSTER_HEADER, *rows]), mapping={}, options=options)
-    assert batch.counts == {"create": 3, "update": 4, "unchanged": 0, "separation": 2, "error": 0}
+    assert batch.counts == {"create": 3, "update": 4, "unchanged": 0, "separation": 2, "skipped": 0, "error": 0}
     apply(batch, cast.coordinator, separate_missing=True)
     assert roster_snapshot(cast.agency) != before
     with scope(agency=cast.agency):
@@ -304,22 +327,30 @@ def test_the_apply_task_runs_in_the_worker_and_its_status_is_checked(
 
 
 @pytest.mark.django_db(transaction=True)  # the worker closes its connection: PostgreSQL needs real commits
-def test_a_large_file_is_previewed_by_the_worker(cast: Cast, django_capture_on_commit_callbacks: Any) -> None:
+def test_the_worker_reads_and_previews_the_file_never_the_request(
+    cast: Cast, django_capture_on_commit_callbacks: Any
+) -> None:
     from django_tasks_db.models import DBTaskResult
 
     with scope(agency=cast.agency):
-        data = csv_bytes([ROSTER_HEADER, *roster_rows(services.INLINE_PREVIEW_ROWS + 1)])
-        batch = services.create_batch(
-            actor=cast.coordinator, agency=cast.agency, kind="roster", name="r.csv", chunks=[data]
-        )
+        data = csv_bytes([ROSTER_HEADER, *roster_rows(25)])
         with django_capture_on_commit_callbacks(execute=True):
-            services.request_preview(actor=cast.coordinator, batch=batch)
+            batch = services.create_batch(
+                actor=cast.coordinator, agency=cast.agency, kind="", name="r.csv", chunks=[data], read_now=False
+            )
+    assert batch.status == "read_queued" and batch.headers == []
+    call_command("db_worker", "--batch", "--no-startup-delay")
+    batch.refresh_from_db()
+    assert (batch.status, batch.kind, batch.rows_total) == ("uploaded", "roster", 25)
+    assert batch.samples["last_name"] == ["Lastname1", "Lastname2", "Lastname3"]
+    with scope(agency=cast.agency), django_capture_on_commit_callbacks(execute=True):
+        services.request_preview(actor=cast.coordinator, batch=batch)
     batch.refresh_from_db()
     assert batch.status == "preview_queued"
     call_command("db_worker", "--batch", "--no-startup-delay")
     assert DBTaskResult.objects.get(id=batch.task_id).status == "SUCCESSFUL"
     batch.refresh_from_db()
-    assert batch.status == "previewed" and batch.counts["create"] == services.INLINE_PREVIEW_ROWS + 1
+    assert batch.status == "previewed" and batch.counts["create"] == 25
 
 
 def test_a_stale_applying_batch_is_marked_failed_on_the_next_look(cast: Cast) -> None:

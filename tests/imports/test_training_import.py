@@ -69,8 +69,8 @@ def test_it_matches_by_employee_number_then_badge_and_reports_unmatched_rows(cas
     batch = upload(cast.agency, cast.coordinator, data, kind="training")
     assert batch.counts["create"] == 2
     found = errors_of(batch)
-    assert found[4] == "No such person in this agency (employee number E7)."
-    assert "belongs to Bell, Al #E2 #12 in this agency, not to Smith" in found[5]
+    assert found[4] == "No such person in this agency (employee number E7, last name Nobody)."
+    assert "Badge number 12 belongs to Bell, Al #E2 #12 (sworn" in found[5] and "names Smith" in found[5]
     apply(batch, cast.coordinator, skip_errors=True)
     assert records(cast) == [("Ames", "MHFA-PS", dt.date(2025, 3, 1)), ("Cruz", "CIT-40", dt.date(2024, 5, 2))]
     with scope(agency=cast.agency):

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django_scopes import scope, scopes_disabled
 from django_tasks_db.models import DBTaskResult
 
+from onemind.imports import services
 from onemind.imports.models import ImportBatch
 from onemind.roster.models import Person
 from tests.conftest import Cast
@@ -38,16 +39,23 @@ def test_a_coordinator_uploads_maps_previews_applies_and_undoes(
     rows = roster_rows(12)
     rows[3][7] = "1900-01-01"
     file = SimpleUploadedFile("roster.csv", csv_bytes([ROSTER_HEADER, *rows]), content_type="text/csv")
-    response = client.post(url(cast, "upload"), {"kind": "roster", "file": file})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url(cast, "upload"), {"kind": "auto", "file": file})
     assert response.status_code == 302
     with scopes_disabled():
         batch = ImportBatch.objects.get(agency=cast.agency)
     assert response["Location"] == url(cast, "mapping", batch)
+    waiting = client.get(response["Location"], follow=True).content.decode()
+    assert "The file is being read" in waiting and "onemind worker" not in waiting
+    call_command("db_worker", "--batch", "--no-startup-delay")
     page = client.get(response["Location"])
     assert page.status_code == 200 and "First value: Lastname1" in page.content.decode()
+    assert "Read as: Full roster" in page.content.decode()
     form = {f"col_{i}": field for i, field in enumerate(ROSTER_HEADER)} | {"sworn_default": "ranks"}
-    response = client.post(url(cast, "mapping", batch), form)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url(cast, "mapping", batch), form)
     assert response["Location"] == url(cast, "detail", batch)
+    call_command("db_worker", "--batch", "--no-startup-delay")
     page = client.get(url(cast, "detail", batch)).content.decode()
     assert "What this import would do" in page and "Skip the 1 row listed with errors" in page
     assert "Hire date 1900-01-01 is a placeholder date" in page
@@ -75,12 +83,21 @@ def test_a_coordinator_uploads_maps_previews_applies_and_undoes(
     assert "Undone" in client.get(url(cast, "detail", batch)).content.decode()
 
 
-def test_an_unusable_file_is_refused_on_the_upload_form(cast: Cast) -> None:
-    file = SimpleUploadedFile("roster.csv", b"last_name,first_name\r\n", content_type="text/csv")
-    response = cast.client_for("coordinator").post(url(cast, "upload"), {"kind": "roster", "file": file})
-    assert response.status_code == 200 and "header row but no data rows" in response.content.decode()
+@pytest.mark.django_db(transaction=True)
+def test_an_unusable_file_is_refused_with_a_plain_message_and_kept_nowhere(
+    cast: Cast, django_capture_on_commit_callbacks: Any
+) -> None:
+    file = SimpleUploadedFile("roster.pdf.csv", b"%PDF-1.7\n...", content_type="text/csv")
+    client = cast.client_for("coordinator")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url(cast, "upload"), {"kind": "roster", "file": file})
+    call_command("db_worker", "--batch", "--no-startup-delay")
     with scopes_disabled():
-        assert not ImportBatch.objects.exists()
+        batch = ImportBatch.objects.get(agency=cast.agency)
+    assert batch.status == "failed" and batch.message.startswith("This is a PDF document, not a spreadsheet.")
+    page = client.get(response["Location"], follow=True).content.decode()
+    assert "This is a PDF document" in page and "Error" not in page.split("This is a PDF")[0][-200:]
+    assert not services.batch_path(batch).exists()  # no orphan file
 
 
 def test_a_viewer_sees_imports_but_may_not_upload_apply_or_undo(cast: Cast) -> None:
@@ -117,3 +134,20 @@ def test_the_preview_pages_query_count_does_not_grow_with_the_file(cast: Cast) -
             assert client.get(url(cast, "detail", batch)).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_undoing_a_large_import_asks_for_confirmation_first(cast: Cast, monkeypatch: Any) -> None:
+    from tests.imports.conftest import apply
+
+    monkeypatch.setattr(services, "UNDO_CONFIRM_CHANGES", 3)
+    batch = apply(upload(cast.agency, cast.coordinator, csv_bytes([ROSTER_HEADER, *roster_rows(4)])), cast.coordinator)
+    client = cast.client_for("coordinator")
+    page = client.get(url(cast, "detail", batch)).content.decode()
+    assert 'name="confirm_undo"' in page and "Reverse all 4 changes" in page
+    refused = client.post(url(cast, "undo", batch), follow=True).content.decode()
+    assert "Tick the box to confirm" in refused
+    batch.refresh_from_db()
+    assert batch.status == "applied"
+    client.post(url(cast, "undo", batch), {"confirm_undo": "on"})
+    batch.refresh_from_db()
+    assert batch.status == "undone"

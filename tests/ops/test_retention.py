@@ -21,10 +21,10 @@ from django_scopes import scopes_disabled
 from onemind.accounts.models import Invitation
 from onemind.audit.models import AuditEntry
 from onemind.compliance.selectors import agency_dashboard
-from onemind.ops.management.commands.worker import enqueue_retention_once_a_day
 from onemind.lib.uploads import store_private_upload
 from onemind.notifications.models import Notification, Reminder
 from onemind.ops.backup import create_backup
+from onemind.ops.management.commands.worker import enqueue_retention_once_a_day
 from onemind.ops.retention import ERASED, erase_expired, erase_person, retention_preview
 from onemind.roster import services as roster_services
 from onemind.roster.models import Exemption, Person, PersonEvent

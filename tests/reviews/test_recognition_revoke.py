@@ -151,7 +151,7 @@ def test_reopened_strategies_are_submitted_and_verified_again_before_a_new_recog
             actor=cast.admin, agency=cast.agency, strategy=1, note="The renewed agreement is on file."
         )
         services.verify_submission(actor=cast.staff, submission=resubmitted)
-    response = cast.client_for("staff").post(reverse("campaign:recognize", args=[cast.agency.slug]))
+    response = cast.client_for("staff").post(reverse("campaign:recognize", args=[cast.agency.slug]), {"confirm": "on"})
     assert response.status_code == 302
     cast.agency.refresh_from_db()
     assert cast.agency.recognized_on == timezone.localdate()
@@ -174,7 +174,7 @@ def test_with_nothing_reopened_staff_can_recognize_again_directly(cast: Cast) ->
     staff.post(_revoke_url(cast), {"reason": "Re-attestation is a year overdue."})
     page = staff.get(reverse("campaign:agency", args=[cast.agency.slug])).content.decode()
     assert "Recognize Springfield Police Department" in page
-    staff.post(reverse("campaign:recognize", args=[cast.agency.slug]))
+    staff.post(reverse("campaign:recognize", args=[cast.agency.slug]), {"confirm": "on"})
     cast.agency.refresh_from_db()
     assert cast.agency.recognized_on is not None
     with scopes_disabled():

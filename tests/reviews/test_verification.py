@@ -21,6 +21,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _submit(cast: Cast, strategy: int, **extra: object) -> Submission:
+    extra.setdefault("acknowledge_unmet", True)
     with scope(agency=cast.agency):
         return services.submit_strategy(actor=cast.admin, agency=cast.agency, strategy=strategy, **extra)  # type: ignore[arg-type]
 
@@ -43,9 +44,9 @@ def test_a_returned_submission_resubmitted_unchanged_is_refused(cast: Cast) -> N
     with scope(agency=cast.agency):
         services.return_submission(actor=cast.staff, submission=submission, comment="Elements 6-12 are missing")
         with pytest.raises(ValidationError, match="Nothing has changed"):
-            services.submit_strategy(actor=cast.admin, agency=cast.agency, strategy=2)
+            services.submit_strategy(actor=cast.admin, agency=cast.agency, strategy=2, acknowledge_unmet=True)
     response = cast.client_for("admin").post(
-        reverse("reviews:submit", args=[cast.agency.slug, 2]), {"note": ""}, follow=True
+        reverse("reviews:submit", args=[cast.agency.slug, 2]), {"note": "", "acknowledge_unmet": "on"}, follow=True
     )
     assert "Nothing has changed" in response.content.decode()
     # Answering the reviewer is a change.
@@ -87,7 +88,7 @@ def test_all_four_verified_completes_the_agency_and_staff_recognize_it(cast: Cas
     verified, completed_on, recognized_on = verification_state([cast.agency.pk, cast.other_agency.pk])[cast.agency.pk]
     assert verified == frozenset({1, 2, 3, 4}) and completed_on == timezone.localdate() and recognized_on is None
     assert verification_state([cast.other_agency.pk])[cast.other_agency.pk] == (frozenset(), None, None)
-    response = cast.client_for("staff").post(reverse("campaign:recognize", args=[cast.agency.slug]))
+    response = cast.client_for("staff").post(reverse("campaign:recognize", args=[cast.agency.slug]), {"confirm": "on"})
     assert response.status_code == 302
     cast.agency.refresh_from_db()
     assert cast.agency.recognized_on == timezone.localdate()
@@ -102,7 +103,7 @@ def test_all_four_verified_completes_the_agency_and_staff_recognize_it(cast: Cas
 
 
 def test_recognition_before_completion_is_refused(cast: Cast) -> None:
-    cast.client_for("staff").post(reverse("campaign:recognize", args=[cast.agency.slug]))
+    cast.client_for("staff").post(reverse("campaign:recognize", args=[cast.agency.slug]), {"confirm": "on"})
     cast.agency.refresh_from_db()
     assert cast.agency.recognized_on is None
 
@@ -152,9 +153,13 @@ def test_staff_without_a_reason_cannot_open_personnel_data(cast: Cast) -> None:
     assert AuditEntry.objects.filter(agency=cast.agency, actor=cast.staff).exists()
 
 
-def test_the_queue_filters_by_state_strategy_and_age(cast: Cast, django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
+def test_the_queue_filters_by_status_us_state_strategy_and_age(cast: Cast, django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
     for number in (1, 2, 3):
         _submit(cast, number)
+    with scope(agency=cast.other_agency):
+        services.submit_strategy(actor=cast.outsider, agency=cast.other_agency, strategy=3, acknowledge_unmet=True)
+    cast.other_agency.state = "WY"
+    cast.other_agency.save()
     with scopes_disabled():
         Submission.objects.filter(strategy=1).update(submitted_at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
     staff = cast.client_for("staff")
@@ -163,7 +168,12 @@ def test_the_queue_filters_by_state_strategy_and_age(cast: Cast, django_assert_m
         assert staff.get(url).status_code == 200
     assert staff.get(url, {"strategy": "2"}).context["page"].paginator.count == 1
     assert staff.get(url, {"age": "30"}).context["page"].paginator.count == 1
-    assert staff.get(url, {"state": "verified"}).context["page"].paginator.count == 0
+    assert staff.get(url, {"status": "verified"}).context["page"].paginator.count == 0
+    # The US state is the agency's, separate from the submission's status.
+    assert staff.get(url, {"us_state": "IL"}).context["page"].paginator.count == 3
+    assert staff.get(url, {"us_state": "WY", "strategy": "3"}).context["page"].paginator.count == 1
+    for hostile in ("²", "zz", "'", "99999999"):
+        assert staff.get(url, {"us_state": hostile, "age": hostile, "status": hostile}).status_code == 200
     assert cast.client_for("admin").get(url).status_code == 404
 
 

@@ -181,10 +181,17 @@ def test_a_new_person_with_a_designated_rank_is_designated(cast: Cast) -> None:
 
 
 @time_machine.travel(dt.datetime(2026, 3, 1, 12, tzinfo=dt.UTC))
-def test_a_separation_may_be_dated_in_the_future_but_a_hire_may_not(cast: Cast) -> None:
+def test_a_separation_may_be_dated_in_the_future_and_a_hire_up_to_a_year_ahead_for_a_recruit(cast: Cast) -> None:
+    from django.utils import timezone
+
+    today = timezone.localdate()
     with scope(agency=cast.agency):
         person = _create(cast)
         services.separate_person(actor=cast.coordinator, person=person, on=dt.date(2026, 4, 30), reason="Retiring")
-        errors = services.validate_person_fields(cast.agency, {"last_name": "N", "hire_date": dt.date(2026, 3, 2)})
+        recruit = {"last_name": "N", "hire_date": today + dt.timedelta(days=90)}
+        assert services.validate_person_fields(cast.agency, recruit) == {}
+        errors = services.validate_person_fields(
+            cast.agency, {"last_name": "N", "hire_date": today + dt.timedelta(days=400)}
+        )
     assert person.status == PersonStatus.SEPARATED
-    assert "in the future" in errors["hire_date"]
+    assert "more than 366 days in the future" in errors["hire_date"]

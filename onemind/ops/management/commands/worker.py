@@ -81,6 +81,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        from onemind.lib.signals import worker_starting
+
+        worker_starting.send(sender=self.__class__)
         if options["batch"]:
             call_command("db_worker", "--batch", "--no-startup-delay")
             return
