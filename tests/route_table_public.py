@@ -6,6 +6,9 @@ from tests.routes import Route
 
 ROUTES = {
     "public:numbers": Route("public"),
+    "public:about": Route("public"),
+    "public:methodology": Route("public"),
+    "public:privacy": Route("public"),
     "public:pledged_export": Route("public", sample=lambda cast: {"fmt": "csv"}),
     "public:recognized_export": Route("public", sample=lambda cast: {"fmt": "xlsx"}),
 }

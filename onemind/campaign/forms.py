@@ -23,7 +23,13 @@ class ResourceForm(_Model):
 
     class Meta:
         model = Resource
-        fields = ["title", "description", "url", "position", "is_published"]
+        fields = ["title", "description", "url", "finder_type", "position", "is_published"]
+
+    def clean_finder_type(self) -> str:
+        code = self.cleaned_data["finder_type"].strip()
+        if code and not CourseType.objects.filter(code=code, approved=True).exists():
+            raise forms.ValidationError(f"No approved course type has the code {code!r}.")
+        return code
 
 
 class AnnouncementForm(_Model):

@@ -93,6 +93,9 @@ class CourseSession(models.Model):
     cancel_reason = models.CharField(max_length=300, blank=True, default="")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=djtz.now)
+    # Calendar files carry both, so a calendar that imported the session replaces its event when it changes.
+    sequence = models.PositiveIntegerField(default=0, help_text="One more at every change (iCalendar SEQUENCE).")
+    updated_at = models.DateTimeField(default=djtz.now)
 
     class Meta:
         ordering = ["starts_at", "id"]

@@ -104,6 +104,7 @@ def update_session(
     if session.is_cancelled:
         raise ValidationError("A cancelled session cannot be changed.")
     before = snapshot(session)
+    stored = _field_values(session)
     labels = {"when": session.when_label, "where": session.where_label}
     place_changed = any(values.get(k) != getattr(session, k) for k in ("zip_code", "city", "state") if k in values)
     for name, value in values.items():
@@ -120,11 +121,23 @@ def update_session(
             raise ValidationError(
                 {"seats": f"{confirmed} seats are already held: cancel registrations before lowering the seats."}
             )
+        if _field_values(session) != stored:
+            _touch(session)
         session.save()
         _promote(actor, session, free=session.seats - confirmed)
     entry = log_change(actor=actor, action="courses.session_updated", obj=session, before=before)
     _announce_change(session, labels, change_id=entry.pk)
     return session
+
+
+def _field_values(session: CourseSession) -> dict[str, Any]:
+    return {f.attname: getattr(session, f.attname) for f in CourseSession._meta.concrete_fields}
+
+
+def _touch(session: CourseSession) -> None:
+    """A change calendars must see: the next SEQUENCE and a new LAST-MODIFIED."""
+    session.sequence += 1
+    session.updated_at = timezone.now()
 
 
 def _announce_change(session: CourseSession, labels: dict[str, str], *, change_id: int) -> None:
@@ -157,7 +170,8 @@ def cancel_session(*, actor: Any, session: CourseSession, reason: str) -> list[R
         raise ValidationError({"reason": "Say why the session is cancelled: registrants are told."})
     before = snapshot(session)
     session.status, session.cancel_reason = CourseSession.Status.CANCELLED, reason.strip()[:300]
-    session.save(update_fields=["status", "cancel_reason"])
+    _touch(session)
+    session.save(update_fields=["status", "cancel_reason", "sequence", "updated_at"])
     now = timezone.now()
     with scopes_disabled():
         active = list(

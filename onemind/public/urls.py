@@ -13,5 +13,8 @@ urlpatterns = [
     path("pledged/<slug:slug>/", views.agency_public, name="agency"),
     path("recognized/", views.recognized, name="recognized"),
     path("resources/", views.resources, name="resources"),
+    path("about/", views.about, name="about"),
+    path("about/methodology/", views.methodology, name="methodology"),
+    path("about/privacy/", views.privacy, name="privacy"),
     path("health/", views.health, name="health"),
 ]

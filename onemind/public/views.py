@@ -1,12 +1,14 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from onemind.campaign.charts import history_chart, us_map
-from onemind.campaign.figures import public_figures
+from onemind.campaign.figures import SUPPRESS_BELOW, WITHHELD, public_figures
+from onemind.campaign.standings import NIGHTLY_HOUR
 from onemind.lib.agency_types import AGENCY_TYPE_LABELS, AGENCY_TYPES
 from onemind.lib.ori import postal_state
 from onemind.lib.spreadsheet import export_response
@@ -18,6 +20,8 @@ from onemind.public.selectors import (
     public_pledge,
     recognized_agencies,
 )
+from onemind.tenancy.models import Agency
+from onemind.tenancy.services import STAFF_GRANT_HOURS
 
 
 def landing(request: HttpRequest) -> HttpResponse:
@@ -125,6 +129,38 @@ def agency_public(request: HttpRequest, slug: str) -> HttpResponse:
 
 def resources(request: HttpRequest) -> HttpResponse:
     return render(request, "public/resources.html", {"resources": Resource.objects.filter(is_published=True)})
+
+
+def about(request: HttpRequest) -> HttpResponse:
+    return render(request, "public/about.html", {"contact": settings.CAMPAIGN_CONTACT_EMAIL})
+
+
+def methodology(request: HttpRequest) -> HttpResponse:
+    """How each public figure is made; how current they are is read from the figures the pages show."""
+    return render(
+        request,
+        "public/methodology.html",
+        {
+            "freshness": public_figures().freshness,
+            "suppress_below": SUPPRESS_BELOW,
+            "withheld": WITHHELD,
+            "nightly_hour": NIGHTLY_HOUR,
+            "time_zone": settings.TIME_ZONE,
+            "contact": settings.CAMPAIGN_CONTACT_EMAIL,
+        },
+    )
+
+
+def privacy(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "public/privacy.html",
+        {
+            "contact": settings.CAMPAIGN_CONTACT_EMAIL,
+            "retention_years": Agency._meta.get_field("personnel_retention_years").default,
+            "grant_hours": STAFF_GRANT_HOURS,
+        },
+    )
 
 
 def health(request: HttpRequest) -> JsonResponse:

@@ -16,6 +16,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
         "/pledged/",
         "/recognized/",
         "/resources/",
+        "/about/",
+        "/about/methodology/",
+        "/about/privacy/",
         "/accounts/login/",
         "/accounts/signup/",
         "/accounts/signup/new-agency/",
@@ -37,3 +40,28 @@ def test_public_page_renders_with_its_own_assets_and_passes_axe(
     assert not failed, failed
     assert_accessible(page)
     screenshot("public" + path.replace("/", "_").rstrip("_"))
+
+
+def test_resource_links_say_they_are_external_and_pass_axe(page: Any, live_server: Any, screenshot: Any) -> None:
+    from onemind.public.models import Resource
+
+    Resource.objects.create(
+        title="Crisis response toolkit",
+        description="The background and reasoning behind the model policy.",
+        url="https://publisher.example/concepts",
+    )
+    Resource.objects.create(
+        title="Find a Mental Health First Aid course",
+        description="Courses for Mental Health First Aid for Public Safety.",
+        url="https://publisher.example/finder",
+        finder_type="CIT-911",
+        position=1,
+    )
+    page.goto(f"{live_server.url}/resources/")
+    external = page.get_by_role("link", name="Crisis response toolkit (external site)")
+    assert external.count() == 1
+    assert page.get_by_role("link", name="Search OneMind’s course finder for CIT-911 sessions").get_attribute(
+        "href"
+    ) == ("/courses/?type=CIT-911")
+    assert_accessible(page)
+    screenshot("public_resources_external")
