@@ -6,7 +6,6 @@ update touches, and turns races into clean 409s.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from typing import Any
@@ -17,7 +16,7 @@ from rest_framework import exceptions
 
 from onemind.accounts.security import log_event
 from onemind.api.errors import Conflict
-from onemind.compliance.selectors import evaluate_campaign
+from onemind.compliance.selectors import compliance_figures
 from onemind.roster.models import Person
 from onemind.roster.services import create_person, update_person, validate_person_fields
 from onemind.tenancy.models import Agency
@@ -191,33 +190,4 @@ def upsert_training(
 
 def compliance_on(agency: Agency, on: dt.date) -> dict[str, Any]:
     """The compliance engine's figures for the agency on `on` (numbers only, no names)."""
-    result = evaluate_campaign(on, [agency.pk])[agency.pk]
-    return {
-        "on": result.on,
-        "edition": result.edition,
-        "status": str(result.status),
-        "status_reason": result.status_reason,
-        "deadline": result.deadline,
-        "days_left": result.days_left,
-        "strategies": [
-            {
-                "number": s.number,
-                "state": str(s.state),
-                "numerator": s.numerator,
-                "denominator": s.denominator,
-                "target": s.target,
-                "explanation": s.explanation,
-                "sworn": _figure(s.sworn),
-                "designated": _figure(s.designated),
-            }
-            for s in result.strategies
-        ],
-    }
-
-
-def _figure(figure: Any) -> dict[str, Any] | None:
-    if figure is None:
-        return None
-    data = dataclasses.asdict(figure)
-    data["state"] = str(figure.state)
-    return data
+    return compliance_figures(agency, on)

@@ -293,9 +293,7 @@ def load_many(
     """
     ids = sorted(set(agency_ids))
     catalog = course_catalog()
-    rows = list(RuleEdition.objects.order_by("-is_default", "code"))
-    editions = {row.pk: edition_from_row(row, catalog) for row in rows}
-    default = editions[rows[0].pk]
+    editions, default = _editions(catalog)
     for start in range(0, len(ids), chunk):
         part = ids[start : start + chunk]
         wanted = set(part)
@@ -304,12 +302,7 @@ def load_many(
         def in_range(qs: Any, lo: int = lo, hi: int = hi) -> Any:
             return qs.filter(agency_id__gte=lo, agency_id__lte=hi)
 
-        pledges = {
-            agency_id: (edition_id, Pledge(pledged_on=pledged_on, months=months, recognized_on=recognized_on))
-            for agency_id, edition_id, pledged_on, months, recognized_on in in_range(
-                PledgeRow.objects.filter(superseded_at__isnull=True)
-            ).values_list("agency_id", "edition_id", "pledged_on", "committed_months", "agency__recognized_on")
-        }
+        pledges = _current_pledges(in_range(PledgeRow.objects.filter(superseded_at__isnull=True)))
         exemptions = _exemptions(in_range(ExemptionRow.objects.all()))
         trainings = _trainings(in_range(TrainingRecord.objects.all()), catalog)
         changes = _sworn_changes(in_range(PersonEvent.objects.all()))
@@ -379,9 +372,7 @@ def load_campaign(agency_ids: Iterable[int], on: dt.date, *, chunk: int = CHUNK_
     ids = sorted(set(agency_ids))
     catalog = course_catalog()
     codes = catalog.codes
-    rows = list(RuleEdition.objects.order_by("-is_default", "code"))
-    editions = {row.pk: edition_from_row(row, catalog) for row in rows}
-    default = editions[rows[0].pk]
+    editions, default = _editions(catalog)
     accepted = TrainingRecord.Status.ACCEPTED
     for start in range(0, len(ids), chunk):
         part = ids[start : start + chunk]
@@ -390,12 +381,7 @@ def load_campaign(agency_ids: Iterable[int], on: dt.date, *, chunk: int = CHUNK_
         def in_range(qs: Any, lo: int = lo, hi: int = hi) -> Any:
             return qs.filter(agency_id__gte=lo, agency_id__lte=hi)
 
-        pledges = {
-            agency_id: (edition_id, Pledge(pledged_on=pledged_on, months=months, recognized_on=recognized_on))
-            for agency_id, edition_id, pledged_on, months, recognized_on in in_range(
-                PledgeRow.objects.filter(superseded_at__isnull=True)
-            ).values_list("agency_id", "edition_id", "pledged_on", "committed_months", "agency__recognized_on")
-        }
+        pledges = _current_pledges(in_range(PledgeRow.objects.filter(superseded_at__isnull=True)))
         exemptions = _exemptions(in_range(ExemptionRow.objects.all()))
         changes = _sworn_changes(in_range(PersonEvent.objects.all()))
         histories: dict[PersonId, list[tuple[dt.date, str]]] = {}
@@ -460,9 +446,7 @@ def load_campaign_history(
     """
     ids = sorted(set(agency_ids))
     catalog = course_catalog()
-    rows = list(RuleEdition.objects.order_by("-is_default", "code"))
-    editions = {row.pk: edition_from_row(row, catalog) for row in rows}
-    default = editions[rows[0].pk]
+    editions, default = _editions(catalog)
     accepted = TrainingRecord.Status.ACCEPTED
     for start in range(0, len(ids), chunk):
         part = ids[start : start + chunk]
@@ -471,12 +455,7 @@ def load_campaign_history(
         def in_range(qs: Any, lo: int = lo, hi: int = hi) -> Any:
             return qs.filter(agency_id__gte=lo, agency_id__lte=hi)
 
-        pledges = {
-            agency_id: (edition_id, Pledge(pledged_on=pledged_on, months=months, recognized_on=recognized_on))
-            for agency_id, edition_id, pledged_on, months, recognized_on in in_range(
-                PledgeRow.objects.filter(superseded_at__isnull=True)
-            ).values_list("agency_id", "edition_id", "pledged_on", "committed_months", "agency__recognized_on")
-        }
+        pledges = _current_pledges(in_range(PledgeRow.objects.filter(superseded_at__isnull=True)))
         exemptions = _exemptions(in_range(ExemptionRow.objects.all()))
         changes = _sworn_changes(in_range(PersonEvent.objects.all()))
         histories = _histories(
@@ -613,3 +592,20 @@ def _with_verification(pledges: dict[int, Pledge | None], agency_ids: Sequence[i
             pledge, verified=verified, completed_on=completed_on, recognized_on=recognized_on or pledge.recognized_on
         )
     return result
+
+
+def _editions(catalog: CourseCatalog) -> tuple[dict[int, Edition], Edition]:
+    """Every rule edition by id, and the default one (for agencies with no pledge)."""
+    rows = list(RuleEdition.objects.order_by("-is_default", "code"))
+    editions = {row.pk: edition_from_row(row, catalog) for row in rows}
+    return editions, editions[rows[0].pk]
+
+
+def _current_pledges(pledge_rows: Any) -> dict[int, tuple[int, Pledge]]:
+    """Each agency's current pledge, as (edition id, the engine's Pledge)."""
+    return {
+        agency_id: (edition_id, Pledge(pledged_on=pledged_on, months=months, recognized_on=recognized_on))
+        for agency_id, edition_id, pledged_on, months, recognized_on in pledge_rows.values_list(
+            "agency_id", "edition_id", "pledged_on", "committed_months", "agency__recognized_on"
+        )
+    }

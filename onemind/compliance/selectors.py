@@ -6,6 +6,7 @@ date with named people, and reuses the same records for every month-end of the h
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import time
 from collections.abc import Iterable, Mapping, Sequence
@@ -497,3 +498,38 @@ def _evaluate_agencies_history(dates: Sequence[dt.date], ids: Iterable[int]) -> 
                 records, dates, editions[agency_id], sworn_changes=changes, histories=histories
             )
     return results
+
+
+def compliance_figures(agency: Agency, on: dt.date) -> dict[str, Any]:
+    """The engine's figures for one agency on ``on`` (numbers only, no names): what the API's compliance endpoint
+    and ``onemind compliance`` both answer, so scripts and the API can never disagree."""
+    result = evaluate_campaign(on, [agency.pk])[agency.pk]
+    return {
+        "on": result.on,
+        "edition": result.edition,
+        "status": str(result.status),
+        "status_reason": result.status_reason,
+        "deadline": result.deadline,
+        "days_left": result.days_left,
+        "strategies": [
+            {
+                "number": s.number,
+                "state": str(s.state),
+                "numerator": s.numerator,
+                "denominator": s.denominator,
+                "target": s.target,
+                "explanation": s.explanation,
+                "sworn": _figure_data(s.sworn),
+                "designated": _figure_data(s.designated),
+            }
+            for s in result.strategies
+        ],
+    }
+
+
+def _figure_data(figure: Any) -> dict[str, Any] | None:
+    if figure is None:
+        return None
+    data = dataclasses.asdict(figure)
+    data["state"] = str(figure.state)
+    return data

@@ -47,7 +47,7 @@ def test_coordinator_adds_a_person_and_records_mhfa(page: Any, live_server: Any,
     page.get_by_label("Completion date").fill("2025-10-14")
     page.get_by_label("Hours").fill("8")
     page.get_by_label("Provider").fill("County Behavioral Health")
-    page.get_by_label("Format").select_option(label="In person")
+    page.get_by_label("Format", exact=True).select_option(label="In person")
     assert_accessible(page)
     page.get_by_role("button", name="Save training").click()
     page.wait_for_load_state()

@@ -6,7 +6,6 @@ status 0 with the result; 2 with a one-line message for a bad agency or date (ne
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import json
 import sys
@@ -16,41 +15,16 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from onemind.compliance.selectors import evaluate_campaign
+from onemind.compliance.selectors import compliance_figures
 from onemind.tenancy.models import Agency
 
 
 def result_data(agency: Agency, on: dt.date) -> dict[str, Any]:
-    result = evaluate_campaign(on, [agency.pk])[agency.pk]
-    return {
-        "agency": agency.slug,
-        "on": result.on.isoformat(),
-        "edition": result.edition,
-        "status": str(result.status),
-        "status_reason": result.status_reason,
-        "deadline": result.deadline.isoformat() if result.deadline else None,
-        "days_left": result.days_left,
-        "strategies": [
-            {
-                "number": s.number,
-                "state": str(s.state),
-                "numerator": s.numerator,
-                "denominator": s.denominator,
-                "target": s.target,
-                "explanation": s.explanation,
-                "sworn": _figure(s.sworn),
-                "designated": _figure(s.designated),
-            }
-            for s in result.strategies
-        ],
-    }
-
-
-def _figure(figure: Any) -> dict[str, Any] | None:
-    if figure is None:
-        return None
-    data = dataclasses.asdict(figure)
-    data["state"] = str(figure.state)
+    """The API's compliance answer, with dates written out for JSON."""
+    data = compliance_figures(agency, on)
+    data["agency"] = agency.slug
+    for key in ("on", "deadline"):
+        data[key] = data[key].isoformat() if data[key] else None
     return data
 
 
