@@ -419,19 +419,7 @@ def load_campaign(agency_ids: Iterable[int], on: dt.date, *, chunk: int = CHUNK_
             people[agency_id].append(
                 Person(pk, "", sworn, d_mhfa, d_cit, hired, separated, exemptions.get(pk, no_exemptions))
             )
-        partnerships, policies = _partnerships(part), _policies(part)
-        verified_pledges = _with_verification({a: pledges.get(a, (None, None))[1] for a in part}, part)
-        records: dict[int, AgencyRecords] = {}
-        chunk_editions: dict[int, Edition] = {}
-        for agency_id in part:
-            edition_id = pledges.get(agency_id, (None, None))[0]
-            records[agency_id] = AgencyRecords(
-                people=tuple(people.get(agency_id, ())),
-                partnerships=tuple(partnerships.get(agency_id, ())),
-                policies=tuple(policies.get(agency_id, ())),
-                pledge=verified_pledges[agency_id],
-            )
-            chunk_editions[agency_id] = editions[edition_id] if edition_id in editions else default
+        records, chunk_editions = _chunk_records(part, people, pledges, editions, default)
         yield CampaignChunk(records, chunk_editions, histories)
 
 
@@ -480,19 +468,7 @@ def load_campaign_history(
             people[agency_id].append(
                 Person(pk, "", sworn, d_mhfa, d_cit, hired, separated, exemptions.get(pk, no_exemptions))
             )
-        partnerships, policies = _partnerships(part), _policies(part)
-        verified_pledges = _with_verification({a: pledges.get(a, (None, None))[1] for a in part}, part)
-        records: dict[int, AgencyRecords] = {}
-        chunk_editions: dict[int, Edition] = {}
-        for agency_id in part:
-            edition_id = pledges.get(agency_id, (None, None))[0]
-            records[agency_id] = AgencyRecords(
-                people=tuple(people.get(agency_id, ())),
-                partnerships=tuple(partnerships.get(agency_id, ())),
-                policies=tuple(policies.get(agency_id, ())),
-                pledge=verified_pledges[agency_id],
-            )
-            chunk_editions[agency_id] = editions[edition_id] if edition_id in editions else default
+        records, chunk_editions = _chunk_records(part, people, pledges, editions, default)
         yield CampaignChunk(records, chunk_editions, histories, changes)
 
 
@@ -609,3 +585,27 @@ def _current_pledges(pledge_rows: Any) -> dict[int, tuple[int, Pledge]]:
             "agency_id", "edition_id", "pledged_on", "committed_months", "agency__recognized_on"
         )
     }
+
+
+def _chunk_records(
+    part: list[int],
+    people: Any,
+    pledges: dict[int, tuple[int, Pledge]],
+    editions: dict[int, Edition],
+    default: Edition,
+) -> tuple[dict[int, AgencyRecords], dict[int, Edition]]:
+    """One chunk's engine inputs: each agency's people, partnerships, policies and pledge, and its edition."""
+    partnerships, policies = _partnerships(part), _policies(part)
+    verified_pledges = _with_verification({a: pledges.get(a, (None, None))[1] for a in part}, part)
+    records: dict[int, AgencyRecords] = {}
+    chunk_editions: dict[int, Edition] = {}
+    for agency_id in part:
+        edition_id = pledges.get(agency_id, (None, None))[0]
+        records[agency_id] = AgencyRecords(
+            people=tuple(people.get(agency_id, ())),
+            partnerships=tuple(partnerships.get(agency_id, ())),
+            policies=tuple(policies.get(agency_id, ())),
+            pledge=verified_pledges[agency_id],
+        )
+        chunk_editions[agency_id] = editions[edition_id] if edition_id in editions else default
+    return records, chunk_editions
