@@ -142,6 +142,10 @@ def test_the_agency_page_shows_its_timeline_and_contact_log(cast: Cast) -> None:
     page = staff.get(reverse("campaign:agency", args=[cast.agency.slug])).content.decode()
     assert "Timeline" in page and "Pledge signed" in page and "Contact logged" in page
     assert "Chief asked about CIT seats" in page
+    # The browser tab's title is plain text, and the timeline is drawn once, in the page body.
+    title = page.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert "<" not in title and cast.agency.name in title
+    assert page.count('id="timeline-heading"') == 1
 
 
 @pytest.mark.parametrize("who", ["admin", "outsider", "viewer"])
